@@ -1,0 +1,3 @@
+"""Article Browser: read WordPress articles offline."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,273 @@
+"""Import WordPress JSON files into a library, one transaction per file, as a generator of progress.
+
+``import_paths`` expands folders, reads each file as a stream (bounded memory whatever its size), and
+yields ``Progress`` as it goes and a ``Summary`` at the end. A file that fails leaves the library exactly
+as it was; the other files still import. Closing the generator, or setting ``cancel``, stops between
+files (a file being imported when that happens is rolled back and reported as cancelled).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop.core.jsonstream import JsonFileError, read_json
+from desktop.core.library import Library, LibraryError, WriteStats
+from desktop.core.wordpress import Author, ListedTerm, Media, Post, Skip, classify
+
+PROGRESS_EVERY = 500  # posts between progress reports inside one file
+_TERM_WORDS = {"category": ("category", "categories"), "post_tag": ("tag", "tags")}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far an import has got."""
+
+    files_done: int
+    files_total: int
+    posts_done: int
+    current_file: Path | None
+
+
+@dataclass
+class FileResult:
+    """What importing one file did."""
+
+    path: Path
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    older: int = 0
+    terms: Counter[str] = field(default_factory=Counter)  # taxonomy → terms listed
+    term_ids: set[int] = field(default_factory=set)
+    authors: list[tuple[str, int]] = field(default_factory=list)
+    media: list[tuple[str, int]] = field(default_factory=list)
+    skipped: Counter[Skip] = field(default_factory=Counter)  # reason → how many values
+    error: str | None = None
+    cancelled: bool = False
+    empty: bool = False
+    applied: dict[str, int] = field(default_factory=dict)  # "authors"/"terms"/"media" → posts they apply to
+
+    @property
+    def status(self) -> str:
+        """One of failed, cancelled, imported, unchanged, skipped."""
+        if self.error is not None:
+            return "failed"
+        if self.cancelled:
+            return "cancelled"
+        if self.new or self.updated or self.terms or self.authors or self.media:
+            return "imported"
+        return "unchanged" if self.unchanged or self.older else "skipped"
+
+    @property
+    def posts(self) -> int:
+        """Post objects the file held, whatever became of them."""
+        return self.new + self.updated + self.unchanged + self.older
+
+    def describe(self) -> str:
+        """The file's summary line: ``page-3.json: 98 new, 2 updated``."""
+        return f"{self.path.name}: {self.reason()}"
+
+    def reason(self) -> str:
+        """What happened to the file, without its name."""
+        if self.error is not None:
+            return self.error
+        if self.cancelled:
+            return "cancelled; nothing from this file was kept"
+        parts = [f"{n} {label}" for n, label in ((self.new, "new"), (self.updated, "updated"),
+                                                   (self.unchanged, "unchanged")) if n]
+        if self.older:
+            parts.append(f"{self.older} older than the copy in the library (kept the newer)")
+        for taxonomy, count in sorted(self.terms.items()):
+            one, many = _TERM_WORDS.get(taxonomy, (f"{taxonomy} term", f"{taxonomy} terms"))
+            parts.append(f"{count} {one if count == 1 else many}")
+        if self.terms and self.applied.get("terms"):
+            parts[-1] += f" (names applied to {_posts(self.applied['terms'])})"
+        if self.authors:
+            parts.append(_plural(len(self.authors), "author") + _applied("names applied to", self.applied, "authors"))
+        if self.media:
+            parts.append(_plural(len(self.media), "media item") + _applied("featured in", self.applied, "media"))
+        skipped = ", ".join(_counted(skip, n) for skip, n in self.skipped.most_common())
+        if parts:
+            return ", ".join(parts) + (f"; skipped {skipped}" if skipped else "")
+        if sum(self.skipped.values()) == 1:
+            return skipped
+        if skipped:
+            return f"nothing imported: {skipped}"
+        return "an empty list: nothing to import" if self.empty else "nothing to import"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The end of an import: one result per file."""
+
+    files: list[FileResult]
+
+    @property
+    def failed(self) -> list[FileResult]:
+        """Files that could not be imported."""
+        return [f for f in self.files if f.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        """True when no file failed."""
+        return not self.failed
+
+    def totals(self) -> Counter[str]:
+        """Posts new, updated and unchanged, and files by status, over the whole import."""
+        total: Counter[str] = Counter()
+        for result in self.files:
+            total["new"] += result.new
+            total["updated"] += result.updated
+            total["unchanged"] += result.unchanged + result.older
+            total[result.status] += 1
+        return total
+
+    def headline(self) -> str:
+        """One line: ``Imported 2 files: 180 new, 20 updated``."""
+        total = self.totals()
+        counts = ", ".join(f"{total[k]} {k}" for k in ("new", "updated", "unchanged") if total[k]) or "no posts"
+        line = f"Imported {_plural(len(self.files), 'file')}: {counts}"
+        problems = [f"{total[k]} {k}" for k in ("failed", "skipped", "cancelled") if total[k]]
+        return line + (f" ({', '.join(problems)})" if problems else "")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _posts(count: int) -> str:
+    return _plural(count, "post")
+
+
+def _applied(verb: str, applied: dict[str, int], key: str) -> str:
+    count = applied.get(key, 0)
+    return f" ({verb} {_posts(count)})" if count else ""
+
+
+def _counted(skip: Skip, count: int) -> str:
+    if count == 1:
+        return skip.reason
+    return f"{count} {skip.plural}" if skip.plural else f"{skip.reason} (×{count})"
+
+
+def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
+    """Files to import: files as given, and every ``.json`` file under each folder, recursively, sorted.
+
+    Also returns results for paths that do not exist or cannot be read, so they are reported, not lost.
+    """
+    files: list[Path] = []
+    problems: list[FileResult] = []
+    seen: set[Path] = set()
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            found = []
+            for root, dirs, names in os.walk(path, onerror=None):
+                dirs.sort()
+                found.extend(Path(root) / n for n in names if n.lower().endswith(".json"))
+            if not found:
+                problems.append(FileResult(path, error="a folder with no .json files in it"))
+            candidates = sorted(found)
+        elif path.exists():
+            candidates = [path]
+        else:
+            problems.append(FileResult(path, error="no such file or folder"))
+            continue
+        for candidate in candidates:
+            key = candidate.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(candidate)
+    return files, problems
+
+
+def import_paths(
+    library: Library, paths: Iterable[Path], cancel: threading.Event | None = None
+) -> Iterator[Progress | Summary]:
+    """Import files and folders into ``library``; yields ``Progress`` and finally a ``Summary``."""
+    files, results = expand_paths(paths)
+    posts_done = 0
+    yield Progress(0, len(files), 0, files[0] if files else None)
+    for index, path in enumerate(files):
+        if cancel is not None and cancel.is_set():
+            break
+        result = FileResult(path)
+        results.append(result)
+        try:
+            for posts_done in _import_file(library, path, result, posts_done, cancel):
+                yield Progress(index, len(files), posts_done, path)
+        except _Cancelled:
+            result.cancelled = True
+            break
+        except (JsonFileError, LibraryError) as error:
+            result.error = str(error)
+        except OSError as error:
+            result.error = f"cannot be read: {error.strerror or error}"
+        except RecursionError:
+            result.error = "the JSON is nested too deeply to read"
+        except MemoryError:
+            result.error = "too large to import in the memory available"
+        yield Progress(index + 1, len(files), posts_done, files[index + 1] if index + 1 < len(files) else None)
+    yield Summary(results)
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def _import_file(
+    library: Library, path: Path, result: FileResult, posts_done: int, cancel: threading.Event | None
+) -> Iterator[int]:
+    """Import one file in one transaction, yielding the running post count now and then."""
+    document = read_json(path)
+    source = str(path)
+    with library.transaction() as stats:
+        count = 0
+        for item in document.items:
+            count += 1
+            record = classify(item.value, item.text)
+            if isinstance(record, Post):
+                outcome = library.store_post(record, source, stats)
+                setattr(result, outcome, getattr(result, outcome) + 1)
+                for media in record.media:
+                    library.store_media(media)
+                posts_done += 1
+                if posts_done % PROGRESS_EVERY == 0:
+                    if cancel is not None and cancel.is_set():
+                        raise _Cancelled
+                    yield posts_done
+            else:
+                _store_other(library, record, result, stats)
+        result.empty = count == 0
+        _count_applied(library, result, stats)
+    yield posts_done
+
+
+def _store_other(library: Library, record: ListedTerm | Author | Media | Skip, result: FileResult,
+                 stats: WriteStats) -> None:
+    if isinstance(record, ListedTerm):
+        term_id, _ = library.store_term(library.site_id(record.site), record.term, record.raw, stats)
+        result.terms[record.term.taxonomy] += 1
+        result.term_ids.add(term_id)
+    elif isinstance(record, Author):
+        library.store_author(record, stats)
+        result.authors.append((record.site, record.wp_id))
+    elif isinstance(record, Media):
+        library.store_media(record)
+        result.media.append((record.site, record.wp_id))
+    else:
+        result.skipped[record] += 1
+
+
+def _count_applied(library: Library, result: FileResult, stats: WriteStats) -> None:
+    if result.authors:
+        result.applied["authors"] = library.posts_by_authors(result.authors)
+    if result.term_ids:
+        result.applied["terms"] = library.posts_in_terms(sorted(result.term_ids))
+    if result.media:
+        result.applied["media"] = library.posts_featuring(result.media)

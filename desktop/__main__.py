@@ -4,4 +4,5 @@ import sys
 
 from desktop.app import main
 
-sys.exit(main())
+if __name__ == "__main__":  # the import-helper process imports this module too
+    sys.exit(main())

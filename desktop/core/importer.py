@@ -17,9 +17,10 @@ from pathlib import Path
 
 from desktop.core.jsonstream import JsonFileError, read_json
 from desktop.core.library import Library, LibraryError, WriteStats
-from desktop.core.wordpress import Author, ListedTerm, Media, Post, Skip, classify
+from desktop.core.parsing import FileError, parsed_files
+from desktop.core.wordpress import Author, ListedTerm, Media, Post, Record, Skip, classify
 
-PROGRESS_EVERY = 500  # posts between progress reports inside one file
+PEEK_SIZE = 64 << 10
 _TERM_WORDS = {"category": ("category", "categories"), "post_tag": ("tag", "tags")}
 
 
@@ -191,60 +192,85 @@ def import_paths(
 ) -> Iterator[Progress | Summary]:
     """Import files and folders into ``library``; yields ``Progress`` and finally a ``Summary``."""
     files, results = expand_paths(paths)
+    files = names_first(files)
     posts_done = 0
     yield Progress(0, len(files), 0, files[0] if files else None)
-    for index, path in enumerate(files):
-        if cancel is not None and cancel.is_set():
-            break
-        result = FileResult(path)
-        results.append(result)
-        try:
-            for posts_done in _import_file(library, path, result, posts_done, cancel):
-                yield Progress(index, len(files), posts_done, path)
-        except _Cancelled:
-            result.cancelled = True
-            break
-        except (JsonFileError, LibraryError) as error:
-            result.error = str(error)
-        except OSError as error:
-            result.error = f"cannot be read: {error.strerror or error}"
-        except RecursionError:
-            result.error = "the JSON is nested too deeply to read"
-        except MemoryError:
-            result.error = "too large to import in the memory available"
-        yield Progress(index + 1, len(files), posts_done, files[index + 1] if index + 1 < len(files) else None)
+    stream = parsed_files(files)
+    try:
+        for index, (path, batches) in enumerate(stream):
+            if cancel is not None and cancel.is_set():
+                break
+            result = FileResult(path)
+            results.append(result)
+            try:
+                for posts_done in _import_file(library, batches, result, posts_done, cancel):  # noqa: B020
+                    yield Progress(index, len(files), posts_done, path)
+            except CancelledError:
+                result.cancelled = True
+                break
+            except FileError as error:
+                result.error = str(error)
+            except LibraryError as error:
+                result.error = str(error)
+            next_file = files[index + 1] if index + 1 < len(files) else None
+            yield Progress(index + 1, len(files), posts_done, next_file)
+    finally:
+        stream.close()
+    for result in results:
+        if result.status == "imported":
+            _count_applied(library, result)
     yield Summary(results)
 
 
-class _Cancelled(Exception):
-    pass
+def names_first(files: list[Path]) -> list[Path]:
+    """Term, user and media lists before posts, so posts are stored with their names from the start.
+
+    Only the first item of each file is read to tell (a few kilobytes); files that cannot be read keep
+    their place and fail when imported.
+    """
+    def rank(path: Path) -> int:
+        try:
+            document = read_json(path, chunk_size=PEEK_SIZE)
+            try:
+                first = next(document.items, None)
+            finally:
+                document.items.close()  # type: ignore[attr-defined]
+        except (JsonFileError, OSError, RecursionError):
+            return 1
+        if first is None:
+            return 1
+        return 0 if isinstance(classify(first.value, first.text), (ListedTerm, Author, Media)) else 1
+
+    return sorted(files, key=rank)
+
+
+class CancelledError(Exception):
+    """The import was cancelled while a file was being imported; that file was rolled back."""
 
 
 def _import_file(
-    library: Library, path: Path, result: FileResult, posts_done: int, cancel: threading.Event | None
+    library: Library, batches: Iterator[list[Record]], result: FileResult, posts_done: int,
+    cancel: threading.Event | None,
 ) -> Iterator[int]:
-    """Import one file in one transaction, yielding the running post count now and then."""
-    document = read_json(path)
-    source = str(path)
+    """Import one file's records in one transaction, yielding the running post count now and then."""
+    source = str(result.path)
+    count = 0
     with library.transaction() as stats:
-        count = 0
-        for item in document.items:
-            count += 1
-            record = classify(item.value, item.text)
-            if isinstance(record, Post):
-                outcome = library.store_post(record, source, stats)
-                setattr(result, outcome, getattr(result, outcome) + 1)
-                for media in record.media:
-                    library.store_media(media)
-                posts_done += 1
-                if posts_done % PROGRESS_EVERY == 0:
-                    if cancel is not None and cancel.is_set():
-                        raise _Cancelled
-                    yield posts_done
-            else:
-                _store_other(library, record, result, stats)
+        for batch in batches:
+            for record in batch:
+                count += 1
+                if isinstance(record, Post):
+                    outcome = library.store_post(record, source, stats)
+                    setattr(result, outcome, getattr(result, outcome) + 1)
+                    for media in record.media:
+                        library.store_media(media)
+                    posts_done += 1
+                else:
+                    _store_other(library, record, result, stats)
+            if cancel is not None and cancel.is_set():
+                raise CancelledError
+            yield posts_done
         result.empty = count == 0
-        _count_applied(library, result, stats)
     yield posts_done
 
 
@@ -264,7 +290,7 @@ def _store_other(library: Library, record: ListedTerm | Author | Media | Skip, r
         result.skipped[record] += 1
 
 
-def _count_applied(library: Library, result: FileResult, stats: WriteStats) -> None:
+def _count_applied(library: Library, result: FileResult) -> None:
     if result.authors:
         result.applied["authors"] = library.posts_by_authors(result.authors)
     if result.term_ids:

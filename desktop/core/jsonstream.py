@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 CHUNK_SIZE = 1 << 20
+WHOLE_FILE = 64 << 20  # files up to this size are read in one go: faster, and still bounded
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _MESSAGES = {
     "Expecting ',' delimiter": "expected ','",
@@ -59,7 +60,8 @@ def read_json(path: Path, chunk_size: int = CHUNK_SIZE) -> Document:
     """
     handle = path.open("rb")
     try:
-        reader = _Reader(handle, chunk_size)
+        size = path.stat().st_size
+        reader = _Reader(handle, size + 1 if size <= WHOLE_FILE and chunk_size == CHUNK_SIZE else chunk_size)
         first = reader.peek()
     except BaseException:
         handle.close()
@@ -108,7 +110,7 @@ class _Reader:
 
     # -- reading ---------------------------------------------------------------------------------------
     def _start(self) -> None:
-        head = self._handle.read(4)
+        head = self._handle.read(self._chunk)
         if head.startswith(codecs.BOM_UTF8):
             head = head[3:]
             self._bytes_read = 3

@@ -8,8 +8,10 @@ opens its own ``Library`` on the same file, and readers see its commits through 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,7 +20,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from desktop.core import taxonomy
-from desktop.core.wordpress import Author, Media, Post, html_to_text
+from desktop.core.wordpress import Author, Media, Post, search_text
 
 APPLICATION_ID = 0x41425257  # "ABRW": marks the file as an Article Browser library
 FILE_NAME = "library.sqlite3"
@@ -134,7 +136,7 @@ def _fill_search_index(conn: sqlite3.Connection) -> None:
         rendered = content.get("rendered", "") if isinstance(content, dict) else content
         conn.execute(
             "INSERT INTO posts_fts (rowid, title, body, excerpt, author, terms) VALUES (?, ?, ?, ?, ?, ?)",
-            (post_id, title, html_to_text(rendered or ""), excerpt, author or "", _term_text(conn, post_id)),
+            (post_id, title, search_text(rendered or ""), excerpt, author or "", _term_text(conn, post_id)),
         )
 
 
@@ -294,6 +296,7 @@ class Library:
         # (site, taxonomy, "id" or "slug", id or slug) → (row id, name quality, slug, name) of terms seen
         self._term_cache: dict[tuple[int, str, str, Any], tuple[int, int, str | None, str | None]] = {}
         self._author_cache: dict[tuple[int, int], tuple[str, int]] = {}
+        self._offsets: dict[int, int | None] = {}  # site id → learned UTC offset
 
     # -- opening ---------------------------------------------------------------------------------------
     @classmethod
@@ -358,6 +361,7 @@ class Library:
             self._term_cache.clear()
             self._author_cache.clear()
             self._site_ids.clear()
+            self._offsets.clear()
             raise
         self._conn.execute("COMMIT")
 
@@ -408,14 +412,14 @@ class Library:
                 return outcome
         date_utc = post.date_utc
         date_is_local = post.date_is_local
-        if post.utc_offset is not None:
-            execute("UPDATE sites SET utc_offset = ? WHERE id = ? AND utc_offset IS NOT ?",
-                    (post.utc_offset, site_id, post.utc_offset))
+        if site_id not in self._offsets:
+            self._offsets[site_id] = execute("SELECT utc_offset FROM sites WHERE id = ?", (site_id,)).fetchone()[0]
+        if post.utc_offset is not None and post.utc_offset != self._offsets[site_id]:
+            execute("UPDATE sites SET utc_offset = ? WHERE id = ?", (post.utc_offset, site_id))
+            self._offsets[site_id] = post.utc_offset
             stats.sites_with_offsets.add(site_id)
-        elif date_is_local and date_utc is not None:
-            offset = execute("SELECT utc_offset FROM sites WHERE id = ?", (site_id,)).fetchone()[0]
-            if offset is not None:
-                date_utc, date_is_local = date_utc - offset, False
+        elif date_is_local and date_utc is not None and self._offsets[site_id] is not None:
+            date_utc, date_is_local = date_utc - self._offsets[site_id], False
         values = (post.title, date_utc, post.date_local, date_is_local, post.modified, post.slug, post.status,
                   post.link, post.author_id, post.excerpt, post.protected, post.featured_media, post.richness,
                   source, int(time.time()))
@@ -440,11 +444,13 @@ class Library:
             execute("DELETE FROM post_terms WHERE post_id = ?", (post_id,))
             execute("DELETE FROM posts_fts WHERE rowid = ?", (post_id,))
         names = []
+        links = set()
         for ref in post.terms:
             term_id, name = self.store_term(site_id, ref, None, stats)
-            execute("INSERT OR IGNORE INTO post_terms (post_id, term_id) VALUES (?, ?)", (post_id, term_id))
+            links.add((post_id, term_id))
             if name:
                 names.append(name)
+        self._conn.executemany("INSERT INTO post_terms (post_id, term_id) VALUES (?, ?)", links)
         author = self._author_name(site_id, post.author_id)
         execute(
             "INSERT INTO posts_fts (rowid, title, body, excerpt, author, terms) VALUES (?, ?, ?, ?, ?, ?)",
@@ -515,7 +521,7 @@ class Library:
             execute("UPDATE terms SET wp_id = coalesce(wp_id, ?), slug = ?, name = ?, quality = ?, "
                     "parent_wp_id = ?, raw = coalesce(?, raw) WHERE id = ?",
                     (ref.wp_id, new_slug, new_name, new_quality, new_parent, raw, term_id))
-        if new_name != name:
+        if _words(new_name) != _words(name):
             stats.renamed_terms.add(term_id)
         self._term_cache[key] = (term_id, new_quality, new_slug, new_name)
         return term_id, new_name or ""
@@ -532,13 +538,14 @@ class Library:
             self._conn.execute(
                 "INSERT INTO authors (site_id, wp_id, name, slug, link, quality, raw) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (*key, author.name, author.slug, author.link, author.quality, author.raw))
-            stats.renamed_authors.add(key)
+            if self._conn.execute("SELECT 1 FROM posts WHERE site_id = ? AND author_id = ? LIMIT 1", key).fetchone():
+                stats.renamed_authors.add(key)  # posts imported before their author was named
         elif author.quality >= row[1]:
             self._conn.execute(
                 "UPDATE authors SET name = ?, slug = coalesce(?, slug), link = coalesce(?, link), quality = ?, "
                 "raw = coalesce(?, raw) WHERE site_id = ? AND wp_id = ?",
                 (author.name, author.slug, author.link, author.quality, author.raw, *key))
-            if row[0] != author.name:
+            if _words(row[0]) != _words(author.name):
                 stats.renamed_authors.add(key)
         else:
             self._author_cache[key] = (row[0], row[1])
@@ -769,6 +776,11 @@ class Library:
                 f"INSERT INTO post_state (post_id, {column}) VALUES (?, ?) "
                 f"ON CONFLICT (post_id) DO UPDATE SET {column} = excluded.{column}",
                 [(post_id, int(value)) for post_id in post_ids])
+
+
+def _words(name: str | None) -> list[str]:
+    """What the search index sees of a name: a rename that changes only case or punctuation changes nothing."""
+    return re.findall(r"\w+", unicodedata.normalize("NFKD", name or "").casefold())
 
 
 def _connect(target: str) -> sqlite3.Connection:

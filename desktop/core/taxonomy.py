@@ -8,6 +8,7 @@ certain, and guesses a readable name from a slug until better data names the ter
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterable, Mapping
@@ -58,6 +59,7 @@ def plain_name(value: Any) -> str | None:
     return text or None
 
 
+@functools.lru_cache(maxsize=4096)
 def guess_name(slug: str) -> str:
     """A readable name from a slug: ``politics`` → ``Politics``, ``foreign-affairs`` → ``Foreign Affairs``.
 
@@ -197,10 +199,11 @@ def _rest_base(href: Any) -> str | None:
     """The collection name in a term link: ``…/wp/v2/categories?post=1`` or ``?rest_route=/wp/v2/tags&…``."""
     if not isinstance(href, str):
         return None
-    parts = urlsplit(href)
-    route = parse_qs(parts.query).get("rest_route", [parts.path])[0]
-    base = route.rstrip("/").rsplit("/", 1)[-1]
-    return base or None
+    if "rest_route=" in href:
+        route = parse_qs(urlsplit(href).query).get("rest_route", [""])[0]
+    else:
+        route = href.split("?", 1)[0]
+    return route.rstrip("/").rsplit("/", 1)[-1] or None
 
 
 def _class_terms(class_list: Any) -> dict[str, list[int | str]]:

@@ -27,8 +27,9 @@ from desktop.core.taxonomy import (
     term_from_object,
 )
 
-_DROPPED = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
-_TAG = re.compile(r"<[^>]*>")
+_INVISIBLE = re.compile(r"<(?:script|style|noscript|template)\b", re.I)
+_DROPPED = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.S | re.I)
+_TAG = re.compile(r"<[^>]*>")  # also removes comments, which hold no '>' in practice (block comments)
 
 
 @dataclass(frozen=True)
@@ -110,13 +111,18 @@ class Skip:
 Record = Post | ListedTerm | Author | Media | Skip
 
 
-def html_to_text(markup: str) -> str:
-    """Visible text of an HTML fragment, entities decoded, whitespace collapsed (for search and excerpts)."""
+def search_text(markup: str) -> str:
+    """The words of an HTML fragment, entities decoded, for the search index (whitespace left as it is)."""
     if "<" in markup:
-        markup = _TAG.sub(" ", _DROPPED.sub(" ", markup))
-    if "&" in markup:
-        markup = html.unescape(markup)
-    return " ".join(markup.split())
+        if _INVISIBLE.search(markup):
+            markup = _DROPPED.sub(" ", markup)
+        markup = _TAG.sub(" ", markup)
+    return html.unescape(markup) if "&" in markup else markup
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML fragment, entities decoded, whitespace collapsed (titles, excerpts)."""
+    return " ".join(search_text(markup).split())
 
 
 def site_of(obj: Mapping[str, Any]) -> str:
@@ -279,7 +285,7 @@ def _post(obj: Mapping[str, Any], wp_id: int, text: str) -> Post:
         link=_str(obj.get("link")),
         author_id=author_id,
         excerpt=html_to_text(_rendered(obj.get("excerpt"))),
-        content_text=html_to_text(content_html),
+        content_text=search_text(content_html),
         protected=isinstance(content, Mapping) and content.get("protected") is True,
         featured_media=featured,
         richness=(2 if content_html else 0) + (1 if embedded else 0),

@@ -119,13 +119,13 @@ class Summary:
         return not self.failed
 
     def totals(self) -> Counter[str]:
-        """Posts new, updated and unchanged, and files by status, over the whole import."""
+        """Posts new, updated and unchanged, and files by status (``files_failed``…), over the whole import."""
         total: Counter[str] = Counter()
         for result in self.files:
             total["new"] += result.new
             total["updated"] += result.updated
             total["unchanged"] += result.unchanged + result.older
-            total[result.status] += 1
+            total[f"files_{result.status}"] += 1
         return total
 
     def headline(self) -> str:
@@ -133,7 +133,7 @@ class Summary:
         total = self.totals()
         counts = ", ".join(f"{total[k]} {k}" for k in ("new", "updated", "unchanged") if total[k]) or "no posts"
         line = f"Imported {_plural(len(self.files), 'file')}: {counts}"
-        problems = [f"{total[k]} {k}" for k in ("failed", "skipped", "cancelled") if total[k]]
+        problems = [f"{total['files_' + k]} {k}" for k in ("failed", "skipped", "cancelled") if total["files_" + k]]
         return line + (f" ({', '.join(problems)})" if problems else "")
 
 

@@ -200,8 +200,8 @@ class _Reader:
                 want = max(want * 2, len(self.buf) - start, self._chunk)
                 self.fill(want)
                 continue
-            if end == len(self.buf) and not isinstance(value, (dict, list)) and self.fill():
-                continue  # a number or literal may go on in the next chunk
+            if isinstance(value, (int, float)) and len(self.buf) - end < 32 and self.fill():
+                continue  # a number may go on in the next chunk ("0" then ".5e3")
             self.pos = end
             return Item(value, self.buf[start:end])
 

@@ -25,6 +25,7 @@ from desktop.core.wordpress import Author, Media, Post, search_text
 APPLICATION_ID = 0x41425257  # "ABRW": marks the file as an Article Browser library
 FILE_NAME = "library.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
+LARGE_TERM = 2_000  # posts: above this a term filter walks the date index instead of the term's post list
 
 
 class LibraryError(Exception):
@@ -600,28 +601,42 @@ class Library:
                 "AND p.featured_media = ?", (host, wp_id)).fetchone()[0]
         return total
 
+    def _term_links(self, term_ids: Sequence[int]) -> int:
+        """Posts linked to the terms, counting a post once per term (an index-only count)."""
+        marks = ",".join("?" * len(term_ids))
+        return int(self._conn.execute(f"SELECT count(*) FROM post_terms WHERE term_id IN ({marks})",
+                                      tuple(term_ids)).fetchone()[0])
+
     def posts_in_terms(self, term_ids: Sequence[int]) -> int:
         """How many posts carry any of the given terms."""
+        if len(term_ids) <= 1:
+            return self._term_links(term_ids) if term_ids else 0
         marks = ",".join("?" * len(term_ids))
         return int(self._conn.execute(
             f"SELECT count(DISTINCT post_id) FROM post_terms WHERE term_id IN ({marks})", tuple(term_ids)
-        ).fetchone()[0]) if term_ids else 0
+        ).fetchone()[0])
 
     # -- reading ---------------------------------------------------------------------------------------
     def list_posts(self, flt: PostFilter = PostFilter(), limit: int = 100, offset: int = 0) -> list[PostRow]:
-        """Posts matching ``flt``: newest first, or best match first when searching."""
+        """Posts matching ``flt``: newest first, or best match first when searching.
+
+        The page of ids is chosen first and only its rows are filled in, so the cost of the columns does
+        not grow with the number of matches.
+        """
         where, params = self._where(flt)
         if flt.search:
             query = fts_query(flt.search)
             if query is None:
                 return []
-            sql = (f"SELECT {_POST_COLUMNS} FROM posts_fts f JOIN posts p ON p.id = f.rowid {_POST_JOINS} "
-                   f"WHERE posts_fts MATCH ? {where} ORDER BY bm25(posts_fts, 10.0, 1.0, 2.0, 3.0, 5.0) "
-                   "LIMIT ? OFFSET ?")
+            page = (f"SELECT f.rowid AS pid, bm25(posts_fts, 10.0, 1.0, 2.0, 3.0, 5.0) AS score FROM posts_fts f "
+                    f"JOIN posts p ON p.id = f.rowid WHERE posts_fts MATCH ? {where} ORDER BY score LIMIT ? OFFSET ?")
+            order = "k.score"
             params = [query, *params]
         else:
-            sql = (f"SELECT {_POST_COLUMNS} FROM posts p {_POST_JOINS} WHERE 1 {where} "
-                   "ORDER BY p.date_utc DESC, p.id DESC LIMIT ? OFFSET ?")
+            page = (f"SELECT p.id AS pid, p.date_utc AS score FROM posts p WHERE 1 {where} "
+                    "ORDER BY p.date_utc DESC, p.id DESC LIMIT ? OFFSET ?")
+            order = "k.score DESC, k.pid DESC"
+        sql = f"SELECT {_POST_COLUMNS} FROM ({page}) k JOIN posts p ON p.id = k.pid {_POST_JOINS} ORDER BY {order}"
         try:
             rows = self._conn.execute(sql, (*params, limit, offset)).fetchall()
         except sqlite3.OperationalError as error:
@@ -632,12 +647,18 @@ class Library:
 
     def count_posts(self, flt: PostFilter = PostFilter()) -> int:
         """How many posts match ``flt``."""
+        if flt == PostFilter(term_ids=flt.term_ids) and flt.term_ids:
+            return self.posts_in_terms(flt.term_ids)
         where, params = self._where(flt)
         if flt.search:
             query = fts_query(flt.search)
             if query is None:
                 return 0
-            sql = f"SELECT count(*) FROM posts_fts f JOIN posts p ON p.id = f.rowid WHERE posts_fts MATCH ? {where}"
+            if not where:
+                sql = "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH ?"
+            else:
+                sql = (f"SELECT count(*) FROM posts_fts f JOIN posts p ON p.id = f.rowid WHERE posts_fts MATCH ? "
+                       f"{where}")
             params = [query, *params]
         else:
             sql = f"SELECT count(*) FROM posts p WHERE 1 {where}"
@@ -654,7 +675,12 @@ class Library:
         for ids in (flt.term_ids, flt.tag_ids):
             if ids:
                 marks = ",".join("?" * len(ids))
-                clauses.append(f"p.id IN (SELECT post_id FROM post_terms WHERE term_id IN ({marks}))")
+                if self._term_links(ids) > LARGE_TERM:
+                    # Common terms: walk posts newest first and stop at the page's end.
+                    clauses.append(f"EXISTS (SELECT 1 FROM post_terms x WHERE x.post_id = p.id "
+                                   f"AND x.term_id IN ({marks}))")
+                else:  # rare terms: start from the term's few posts
+                    clauses.append(f"p.id IN (SELECT post_id FROM post_terms WHERE term_id IN ({marks}))")
                 params.extend(ids)
         if flt.no_category:
             clauses.append("p.type = 'post' AND NOT EXISTS (SELECT 1 FROM post_terms pt JOIN terms t "

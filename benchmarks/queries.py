@@ -14,7 +14,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -67,10 +67,10 @@ def main() -> None:
     politics = tuple(t.id for t in library.find_terms("category", "Politics"))
     europe = tuple(t.id for t in library.find_terms("category", "Europe"))
     world = tuple(t.id for t in library.find_terms("category", "World"))
-    month = (int(datetime(2020, 3, 1, tzinfo=timezone.utc).timestamp()),
-             int(datetime(2020, 4, 1, tzinfo=timezone.utc).timestamp()))
-    year = (int(datetime(2019, 1, 1, tzinfo=timezone.utc).timestamp()),
-            int(datetime(2020, 1, 1, tzinfo=timezone.utc).timestamp()))
+    month = (int(datetime(2020, 3, 1, tzinfo=UTC).timestamp()),
+             int(datetime(2020, 4, 1, tzinfo=UTC).timestamp()))
+    year = (int(datetime(2019, 1, 1, tzinfo=UTC).timestamp()),
+            int(datetime(2020, 1, 1, tzinfo=UTC).timestamp()))
     measure("category Politics", page_and_count(PostFilter(term_ids=politics)))
     measure("category World (with subcategories)", page_and_count(PostFilter(term_ids=world)))
     measure("category Europe", page_and_count(PostFilter(term_ids=europe)))

@@ -167,7 +167,7 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            found = []
+            found: list[Path] = []
             for root, dirs, names in os.walk(path, onerror=None):
                 dirs.sort()
                 found.extend(Path(root) / n for n in names if n.lower().endswith(".json"))

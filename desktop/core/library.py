@@ -152,10 +152,12 @@ def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
 
 
 # Step n takes the library from version n to n + 1; _migrate() runs each in one transaction.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _script(_SCHEMA_1),
-    lambda conn: (_script(_SCHEMA_2)(conn), _fill_search_index(conn)) and None,
-]
+def _add_search_index(conn: sqlite3.Connection) -> None:
+    _script(_SCHEMA_2)(conn)
+    _fill_search_index(conn)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_script(_SCHEMA_1), _add_search_index]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -419,8 +421,10 @@ class Library:
             execute("UPDATE sites SET utc_offset = ? WHERE id = ?", (post.utc_offset, site_id))
             self._offsets[site_id] = post.utc_offset
             stats.sites_with_offsets.add(site_id)
-        elif date_is_local and date_utc is not None and self._offsets[site_id] is not None:
-            date_utc, date_is_local = date_utc - self._offsets[site_id], False
+        elif date_is_local and date_utc is not None:
+            known = self._offsets[site_id]
+            if known is not None:
+                date_utc, date_is_local = date_utc - known, False
         values = (post.title, date_utc, post.date_local, date_is_local, post.modified, post.slug, post.status,
                   post.link, post.author_id, post.excerpt, post.protected, post.featured_media, post.richness,
                   source, int(time.time()))
@@ -444,18 +448,18 @@ class Library:
             execute("UPDATE post_raw SET raw = ? WHERE post_id = ?", (post.raw, post_id))
             execute("DELETE FROM post_terms WHERE post_id = ?", (post_id,))
             execute("DELETE FROM posts_fts WHERE rowid = ?", (post_id,))
-        names = []
-        links = set()
+        names: list[str] = []
+        links: set[tuple[int, int]] = set()
         for ref in post.terms:
             term_id, name = self.store_term(site_id, ref, None, stats)
             links.add((post_id, term_id))
             if name:
                 names.append(name)
         self._conn.executemany("INSERT INTO post_terms (post_id, term_id) VALUES (?, ?)", links)
-        author = self._author_name(site_id, post.author_id)
+        author_name = self._author_name(site_id, post.author_id)
         execute(
             "INSERT INTO posts_fts (rowid, title, body, excerpt, author, terms) VALUES (?, ?, ?, ?, ?, ?)",
-            (post_id, post.title, post.content_text, post.excerpt, author, " ".join(names)),
+            (post_id, post.title, post.content_text, post.excerpt, author_name, " ".join(names)),
         )
         return "new" if row is None else "updated"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +54,7 @@ def file_batches(path: Path) -> Iterator[list[Record]]:
         raise FileError(describe(error)) from None
 
 
-def parsed_files(files: list[Path]) -> Iterator[tuple[Path, Iterator[list[Record]]]]:
+def parsed_files(files: list[Path]) -> Generator[tuple[Path, Iterator[list[Record]]], None, None]:
     """Each file with an iterator over its batches, parsed ahead in a helper process when that pays off.
 
     Consume each file's batches before asking for the next file. Closing the generator stops the helper.

@@ -246,7 +246,8 @@ def build_tree(rows: Iterable[tuple[int, int | None, int | None, str, int]]) -> 
             by_wp_id[wp_id] = node
     roots: list[TermNode] = []
     for term_id, node in nodes.items():
-        parent_node = by_wp_id.get(parents[term_id]) if parents[term_id] else None
+        parent_wp_id = parents[term_id]
+        parent_node = by_wp_id.get(parent_wp_id) if parent_wp_id else None
         if parent_node is None or parent_node is node or _is_ancestor(node, parent_node):
             roots.append(node)
         else:

@@ -150,25 +150,33 @@ def classify(value: Any, text: str) -> Record:
     """What one top-level JSON value is, as the record to store or a ``Skip`` with the reason."""
     if not isinstance(value, Mapping):
         return Skip(f"a JSON {_json_kind(value)}, not an object", f"JSON {_json_kind(value)}s, not objects")
-    kind = value.get("type")
     wp_id = as_int(value.get("id", value.get("ID")))
+    return _not_content(value, wp_id) or _content(value, wp_id, text)
+
+
+def _not_content(value: Mapping[str, Any], wp_id: int | None) -> Skip | None:
+    """The reason for objects that are recognisably something other than content; None otherwise."""
     if "code" in value and "message" in value and wp_id is None:
         return Skip(f"a WordPress error response ({value.get('code')}: {plain_name(value.get('message'))})")
-    if kind == "attachment" or ("media_type" in value and "source_url" in value):
-        media = _media(value, text)
-        return media if media else Skip("a media item without an id", "media items without an id")
-    if kind == "comment" or ("post" in value and "author_name" in value):
+    if value.get("type") == "comment" or ("post" in value and "author_name" in value):
         return Skip("a comment", "comments")
     if "provider_name" in value and "version" in value:
         return Skip("an oEmbed response", "oEmbed responses")
     if "timezone" in value and "url" in value and wp_id is None:
         return Skip("the site's settings")
+    return None
+
+
+def _content(value: Mapping[str, Any], wp_id: int | None, text: str) -> Record:
+    kind = value.get("type")
+    if kind == "attachment" or ("media_type" in value and "source_url" in value):
+        media = _media(value, text)
+        return media if media else Skip("a media item without an id", "media items without an id")
     if "taxonomy" in value and wp_id is not None:
         ref = term_from_object(value, NAME_LISTED)
         if ref is not None:
             return ListedTerm(site_of(value), ref, text)
-    has_text = "title" in value or "content" in value
-    if wp_id is not None and has_text:
+    if wp_id is not None and ("title" in value or "content" in value):
         if "type" not in value and "parent" in value and "link" not in value:
             return Skip("a revision or autosave", "revisions or autosaves")
         return _post(value, wp_id, text)
@@ -253,7 +261,7 @@ def _post(obj: Mapping[str, Any], wp_id: int, text: str) -> Post:
                                   _str(author.get("URL") or author.get("link")), NAME_EMBEDDED))
     else:
         author_id = as_int(author)
-    embedded = obj.get("_embedded") if isinstance(obj.get("_embedded"), Mapping) else {}
+    embedded: Mapping[str, Any] = obj["_embedded"] if isinstance(obj.get("_embedded"), Mapping) else {}
     for entry in _embedded_list(embedded, "author"):
         entry_id = as_int(entry.get("id"))
         name = plain_name(entry.get("name"))
@@ -269,7 +277,7 @@ def _post(obj: Mapping[str, Any], wp_id: int, text: str) -> Post:
             media.append(image)
             featured = featured or image.wp_id
     modified = _str(obj.get("modified_gmt")) or _str(obj.get("modified"))
-    post_type = obj.get("type") if isinstance(obj.get("type"), str) and obj.get("type") else "post"
+    post_type = _str(obj.get("type")) or "post"
     return Post(
         site=site,
         type=post_type,
@@ -308,7 +316,7 @@ def _media(obj: Mapping[str, Any], text: str | None, site: str | None = None) ->
     wp_id = as_int(obj.get("id", obj.get("ID")))
     if wp_id is None:
         return None
-    details = obj.get("media_details") if isinstance(obj.get("media_details"), Mapping) else {}
+    details: Mapping[str, Any] = obj["media_details"] if isinstance(obj.get("media_details"), Mapping) else {}
     url = _str(obj.get("source_url")) or _str(obj.get("guid") if isinstance(obj.get("guid"), str) else None)
     return Media(
         site=site or site_of(obj),

@@ -1,13 +1,13 @@
 import json
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop.core import parsing
-from desktop.core.importer import Progress, Summary, import_paths
+from desktop.core.importer import Progress, import_paths
 from desktop.core.library import Library, PostFilter
 from tests.conftest import post, write_json
 
@@ -79,7 +79,8 @@ def test_term_and_user_lists_name_posts_imported_before_them(library, tmp_path):
     run_import(library, write_json(tmp_path / "posts.json", [
         post(1, categories=[8], class_list=["category-politics"], author=3),
         post(2, categories=[8, 9], author=3)]))
-    assert {r.wp_id: r.categories for r in library.list_posts()} == {1: ("Politics",), 2: ("Politics",)}  # term 8 is one term
+    # both posts share term 8, which post 1's class_list names
+    assert {r.wp_id: r.categories for r in library.list_posts()} == {1: ("Politics",), 2: ("Politics",)}
     summary = run_import(library, write_json(tmp_path / "cats.json", [
         {"id": 8, "name": "World Politics", "slug": "politics", "taxonomy": "category", "parent": 0,
          "link": "https://example.com/category/politics/"},
@@ -115,7 +116,7 @@ def test_local_dates_use_the_offset_learned_from_other_posts(library, tmp_path):
     run_import(library, write_json(tmp_path / "b.json", [post(2)]))  # 10:00 local = 09:00 UTC: +1 h
     rows = {r.wp_id: r for r in library.list_posts()}
     assert not rows[1].date_is_local
-    assert rows[1].date_utc == int(datetime(2024, 1, 1, 11, 0, tzinfo=timezone.utc).timestamp())
+    assert rows[1].date_utc == int(datetime(2024, 1, 1, 11, 0, tzinfo=UTC).timestamp())
 
 
 def test_folders_are_searched_for_json_and_bad_input_is_reported(library, tmp_path):

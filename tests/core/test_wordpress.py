@@ -1,5 +1,5 @@
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from desktop.core.taxonomy import CATEGORY, TAG, guess_name, post_term_refs
 from desktop.core.wordpress import Author, ListedTerm, Media, Post, Skip, classify
@@ -18,8 +18,8 @@ def test_seed_post_golden(seed):
     assert record.wp_id == 924
     assert record.site == "www.viewworld.org"
     assert record.type == "post"
-    assert datetime.fromtimestamp(record.date_utc, timezone.utc) == datetime(2021, 10, 18, 16, 25, 55,
-                                                                             tzinfo=timezone.utc)
+    assert datetime.fromtimestamp(record.date_utc, UTC) == datetime(2021, 10, 18, 16, 25, 55,
+                                                                             tzinfo=UTC)
     assert record.utc_offset == -4 * 3600
     assert [(t.taxonomy, t.wp_id, t.slug, t.name) for t in record.terms] == [(CATEGORY, 8, "politics", "Politics")]
     assert record.raw == text
@@ -83,7 +83,7 @@ def test_v1_post_with_offset_date_and_author_object():
                            "terms": {"post_tag": [{"ID": 1, "name": "animals", "slug": "animals"}]}})
     assert isinstance(record, Post)
     assert record.title == "First & last" and record.content_text.strip() == "Fox"
-    assert datetime.fromtimestamp(record.date_utc, timezone.utc).hour == 19
+    assert datetime.fromtimestamp(record.date_utc, UTC).hour == 19
     assert record.authors[0].name == "Test Testerson" and record.author_id == 2
     assert [(t.taxonomy, t.name) for t in record.terms] == [(TAG, "animals")]
 

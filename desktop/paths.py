@@ -19,3 +19,13 @@ def library_dir(override: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env).expanduser()
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def resource(relative: str) -> Path:
+    """A file shipped in ``resources/``: inside the installed package, or at the top of a source checkout."""
+    package = Path(__file__).resolve().parent
+    for base in (package / "resources", package.parent / "resources"):
+        candidate = base / relative
+        if candidate.exists():
+            return candidate
+    raise FileNotFoundError(f"resource {relative!r} is missing from the installation")

@@ -6,10 +6,12 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
 
 from desktop import __version__
 from desktop.core.library import Library, LibraryError
+from desktop.paths import resource
 
 
 class MainWindow(QMainWindow):
@@ -18,6 +20,7 @@ class MainWindow(QMainWindow):
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.setWindowTitle("Article Browser")
+        self.setWindowIcon(QIcon(str(resource("icons/article-browser.svg"))))
         count = library.count_posts()
         label = QLabel(
             f"<h2>Article Browser {__version__}</h2>"

@@ -19,3 +19,4 @@ def test_window_shows_the_library(qtbot, tmp_path):
         window.show()
         assert window.windowTitle() == "Article Browser"
         assert "holds 0 posts" in window.centralWidget().text()
+        assert not window.windowIcon().isNull()

@@ -5,6 +5,7 @@
 Writes ``posts-NNN.json`` pages of ``--per-file`` posts each (a third of the pages with ``_embedded``),
 plus ``categories.json``, ``tags.json`` and ``users.json``. Each post carries about 7 KB of Gutenberg HTML:
 paragraphs, headings, lists, figures, quotes, tables and embeds, in the shape ``/wp/v2/posts`` returns.
+Words follow a Zipfian distribution over 25,000 words, so a search hits as many posts as it would in real text.
 With ``--single FILE`` all posts go into one JSON array instead (the large-file benchmark).
 """
 
@@ -28,6 +29,37 @@ WORDS = (
     "café naïve résumé Zürich São Paulo Kraków Dvořák Ångström smörgåsbord jalapeño façade coöperate "
     "nato alliance diplomats embassy brussels moscow ukraine europe africa asia america pacific atlantic"
 ).split()
+FUNCTION_WORDS = set("the of and to in is was for on that with as by at from his her an were are which this be or has "
+                     "had".split())
+VOCABULARY_SIZE = 25_000
+
+
+def _vocabulary() -> tuple[list[str], list[float]]:
+    """Words with Zipfian frequencies, as in real text: function words on top, then real content words spread
+    through the first few thousand ranks, then made-up words (from syllables) for the long tail."""
+    syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "te", "vo", "bri", "dan", "el", "for", "gu", "hal", "is",
+                 "jor", "ken", "lam", "mor", "nor", "ost", "pel", "qui", "ros", "sten", "tur", "ul", "ver", "wen"]
+    made_up = [a + b for a in syllables for b in syllables] + [a + b + c for a in syllables for b in syllables
+                                                              for c in syllables]
+    random.Random(7).shuffle(made_up)
+    words = [w for w in WORDS if w in FUNCTION_WORDS]
+    content = [w for w in WORDS if w not in FUNCTION_WORDS]
+    tail = iter(made_up)
+    spacing = 30
+    while content or len(words) < VOCABULARY_SIZE:
+        if content and len(words) % spacing == 0:
+            words.append(content.pop(0))
+        else:
+            words.append(next(tail))
+    total = 0.0
+    cumulative = []
+    for rank in range(1, len(words) + 1):
+        total += 1.0 / rank
+        cumulative.append(total)
+    return words, cumulative
+
+
+VOCABULARY, CUMULATIVE = _vocabulary()
 CATEGORY_NAMES = ["World", "Politics", "Business", "Science", "Culture", "Sport", "Technology", "Health",
                   "Opinion", "Travel"]
 SUBCATEGORY_NAMES = ["Europe", "Asia", "Africa", "Americas", "Markets", "Space", "Books", "Film", "Football",
@@ -35,7 +67,7 @@ SUBCATEGORY_NAMES = ["Europe", "Asia", "Africa", "Americas", "Markets", "Space",
 
 
 def _sentence(rng: random.Random, low: int = 8, high: int = 24) -> str:
-    words = rng.choices(WORDS, k=rng.randint(low, high))
+    words = rng.choices(VOCABULARY, cum_weights=CUMULATIVE, k=rng.randint(low, high))
     return words[0].capitalize() + " " + " ".join(words[1:]) + "."
 
 

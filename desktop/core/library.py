@@ -123,6 +123,9 @@ CREATE VIRTUAL TABLE posts_fts USING fts5 (
     title, body, excerpt, author, terms,
     tokenize = 'unicode61 remove_diacritics 2'
 );
+-- Merge index segments 8 at a time, not 4: a per-file commit writes a segment, and merging less eagerly
+-- took a 20,000-post import from 12.9 s to 10.8 s here with no change in search times.
+INSERT INTO posts_fts (posts_fts, rank) VALUES ('automerge', 8);
 """
 
 

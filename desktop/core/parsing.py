@@ -2,14 +2,16 @@
 
 Parsing (JSON decoding, text extraction, term refs) is pure Python and holds the GIL, so a thread could not
 overlap it with the SQLite writes; a second process can. ``parsed_files`` yields, for each file in order,
-its path and an iterator over its batches. Memory stays bounded: the helper process is at most a few
-batches ahead, and each file is read as a stream.
+its path and an iterator over its batches. Memory stays bounded: the helper process blocks once the pipe
+between the processes is full, and each file is read as a stream.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import queue
+import os
+import pickle
+import subprocess
+import sys
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,6 @@ from desktop.core.wordpress import Record, classify
 
 BATCH_SIZE = 100
 HELPER_THRESHOLD = 16 << 20  # bytes: below this, starting a process costs more than it saves
-QUEUE_DEPTH = 4  # batches the helper may read ahead
 
 
 class FileError(Exception):
@@ -58,53 +59,98 @@ def parsed_files(files: list[Path]) -> Generator[tuple[Path, Iterator[list[Recor
     """Each file with an iterator over its batches, parsed ahead in a helper process when that pays off.
 
     Consume each file's batches before asking for the next file. Closing the generator stops the helper.
+    If the helper cannot start or dies, the remaining files are parsed here instead.
     """
     total = sum(_size(path) for path in files)
-    if total < HELPER_THRESHOLD or len(files) < 2:
-        for path in files:
-            yield path, file_batches(path)
-        return
-    context = multiprocessing.get_context("spawn")  # fork is unsafe in a process with Qt threads
-    channel: Any = context.Queue(QUEUE_DEPTH)
-    helper = context.Process(target=_helper, args=([str(p) for p in files], channel), daemon=True)
-    helper.start()
+    helper = _Helper.start(files) if total >= HELPER_THRESHOLD and len(files) > 1 else None
     try:
         for path in files:
-            yield path, _received(channel, helper)
+            if helper is not None and helper.alive:
+                yield path, helper.batches()
+            else:
+                yield path, file_batches(path)
     finally:
-        if helper.is_alive():
-            helper.terminate()
-        helper.join()
-        channel.close()
-        channel.join_thread()
+        if helper is not None:
+            helper.stop()
 
 
-def _received(channel: Any, helper: Any) -> Iterator[list[Record]]:
-    while True:
+class _Helper:
+    """A child process running ``python -m desktop.core.parsing`` that sends pickled batches on its stdout.
+
+    A plain subprocess rather than multiprocessing: spawn would re-run the parent's main script in the
+    child, and fork is unsafe in a process with Qt threads. The pipe's buffer bounds how far ahead it reads.
+    """
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self._process = process
+        self.alive = True
+
+    @classmethod
+    def start(cls, files: list[Path]) -> _Helper | None:
+        if getattr(sys, "frozen", False):
+            return None  # a frozen build has no interpreter to run -m with
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
         try:
-            kind, payload = channel.get(timeout=1.0)
-        except queue.Empty:
-            if not helper.is_alive():
-                raise FileError("the reading process stopped unexpectedly") from None
-            continue
-        if kind == "batch":
-            yield payload
-        elif kind == "error":
-            raise FileError(payload)
-        else:
-            return
+            process = subprocess.Popen([sys.executable, "-m", "desktop.core.parsing"], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, env=env)
+            assert process.stdin is not None
+            process.stdin.write("\n".join(str(p.resolve()) for p in files).encode("utf-8"))
+            process.stdin.close()
+        except OSError:
+            return None
+        helper = cls(process)
+        if helper._receive() != ("ready", None):
+            helper.stop()
+            return None
+        return helper
+
+    def _receive(self) -> tuple[str, Any]:
+        assert self._process.stdout is not None
+        try:
+            message: tuple[str, Any] = pickle.load(self._process.stdout)
+        except (EOFError, pickle.UnpicklingError, OSError):
+            self.alive = False
+            return ("died", None)
+        return message
+
+    def batches(self) -> Iterator[list[Record]]:
+        """The current file's batches, as the helper sends them."""
+        while True:
+            kind, payload = self._receive()
+            if kind == "batch":
+                yield payload
+            elif kind == "error":
+                raise FileError(payload)
+            elif kind == "died":
+                raise FileError("the reading process stopped unexpectedly; the files after this one are read "
+                                "without it")
+            else:
+                return
+
+    def stop(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
 
 
-def _helper(paths: list[str], channel: Any) -> None:
-    """The helper process: parse every file in order and send its batches, then an end or error marker."""
-    for name in paths:
+def _helper_main() -> None:
+    """The helper process: parse every file named on stdin, in order, and send its batches on stdout."""
+    out = sys.stdout.buffer
+    names = sys.stdin.read().splitlines()
+    pickle.dump(("ready", None), out, protocol=pickle.HIGHEST_PROTOCOL)
+    out.flush()
+    for name in names:
         try:
             for batch in file_batches(Path(name)):
-                channel.put(("batch", batch))
+                pickle.dump(("batch", batch), out, protocol=pickle.HIGHEST_PROTOCOL)
         except FileError as error:
-            channel.put(("error", str(error)))
-            continue
-        channel.put(("end", None))
+            pickle.dump(("error", str(error)), out, protocol=pickle.HIGHEST_PROTOCOL)
+        else:
+            pickle.dump(("end", None), out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
 
 
 def _size(path: Path) -> int:
@@ -112,3 +158,7 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
+
+
+if __name__ == "__main__":
+    _helper_main()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from desktop import cli
-from desktop.paths import library_dir
+from desktop.paths import library_dir, settings_file
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -15,11 +16,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if _wants_cli(args):
         return cli.run(args)
-    parser = argparse.ArgumentParser(prog="article-browser", parents=[cli.common_options()])
+    parser = argparse.ArgumentParser(prog="article-browser", parents=[cli.common_options()],
+                                     description="Open the window; import FILEs and folders given.")
+    parser.add_argument("files", nargs="*", metavar="FILE", type=Path, help="WordPress JSON files or folders")
     options = parser.parse_args(args)
-    from desktop.ui.main_window import run_window  # Qt loads only when a window is wanted
+    folder = library_dir(getattr(options, "library", None))
+    from desktop.ui.app import start  # Qt loads only when a window is wanted
 
-    return run_window(library_dir(getattr(options, "library", None)))
+    return start(folder, settings_file(), [f.absolute() for f in options.files])
 
 
 def _wants_cli(args: list[str]) -> bool:

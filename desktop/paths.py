@@ -21,6 +21,16 @@ def library_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 
+def settings_file(override: str | os.PathLike[str] | None = None) -> Path:
+    """The window's settings (INI): ``$ARTICLE_BROWSER_CONFIG``, else the user config dir."""
+    if override:
+        return Path(override).expanduser()
+    env = os.environ.get("ARTICLE_BROWSER_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    return platformdirs.user_config_path(APP_NAME, appauthor=False) / "settings.ini"
+
+
 def resource(relative: str) -> Path:
     """A file shipped in ``resources/``: inside the installed package, or at the top of a source checkout."""
     package = Path(__file__).resolve().parent

@@ -25,6 +25,14 @@ from desktop.core.wordpress import Author, Media, Post, search_text
 APPLICATION_ID = 0x41425257  # "ABRW": marks the file as an Article Browser library
 FILE_NAME = "library.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
+# order name → (sort expression, ORDER BY over the page's k.score and k.pid)
+ORDERS = {
+    "relevance": ("bm25(posts_fts, 10.0, 1.0, 2.0, 3.0, 5.0)", "k.score, k.pid"),
+    "newest": ("p.date_utc", "k.score DESC, k.pid DESC"),
+    "oldest": ("p.date_utc", "k.score, k.pid"),
+    "title": ("p.title COLLATE NOCASE", "k.score COLLATE NOCASE, k.pid"),
+    "title_desc": ("p.title COLLATE NOCASE", "k.score COLLATE NOCASE DESC, k.pid DESC"),
+}
 LARGE_TERM = 2_000  # posts: above this a term filter walks the date index instead of the term's post list
 
 
@@ -160,7 +168,11 @@ def _add_search_index(conn: sqlite3.Connection) -> None:
     _fill_search_index(conn)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_script(_SCHEMA_1), _add_search_index]
+_SCHEMA_3 = """
+CREATE INDEX posts_by_title ON posts (title COLLATE NOCASE);
+"""
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_script(_SCHEMA_1), _add_search_index, _script(_SCHEMA_3)]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -225,6 +237,7 @@ class TermInfo:
     name: str
     parent_wp_id: int | None
     count: int
+    named: bool = True  # False when only the id is known (the name shown is "#id")
 
 
 @dataclass
@@ -624,26 +637,30 @@ class Library:
         ).fetchone()[0])
 
     # -- reading ---------------------------------------------------------------------------------------
-    def list_posts(self, flt: PostFilter = PostFilter(), limit: int = 100, offset: int = 0) -> list[PostRow]:
-        """Posts matching ``flt``: newest first, or best match first when searching.
+    def list_posts(self, flt: PostFilter = PostFilter(), limit: int = 100, offset: int = 0,
+                   order: str | None = None) -> list[PostRow]:
+        """Posts matching ``flt`` in ``order`` (one of ``ORDERS``).
 
-        The page of ids is chosen first and only its rows are filled in, so the cost of the columns does
-        not grow with the number of matches.
+        By default newest first, or best match first when searching. The page of ids is chosen first and
+        only its rows are filled in, so the cost of the columns does not grow with the number of matches.
         """
+        order = order or ("relevance" if flt.search else "newest")
+        if order not in ORDERS or (order == "relevance" and not flt.search):
+            raise ValueError(f"unknown order {order!r}")
         where, params = self._where(flt)
+        sort_key, outer = ORDERS[order]
         if flt.search:
             query = fts_query(flt.search)
             if query is None:
                 return []
-            page = (f"SELECT f.rowid AS pid, bm25(posts_fts, 10.0, 1.0, 2.0, 3.0, 5.0) AS score FROM posts_fts f "
-                    f"JOIN posts p ON p.id = f.rowid WHERE posts_fts MATCH ? {where} ORDER BY score LIMIT ? OFFSET ?")
-            order = "k.score"
+            inner = outer.replace("k.score", sort_key).replace("k.pid", "p.id")
+            page = (f"SELECT f.rowid AS pid, {sort_key} AS score FROM posts_fts f JOIN posts p ON p.id = f.rowid "
+                    f"WHERE posts_fts MATCH ? {where} ORDER BY {inner} LIMIT ? OFFSET ?")
             params = [query, *params]
         else:
-            page = (f"SELECT p.id AS pid, p.date_utc AS score FROM posts p WHERE 1 {where} "
-                    "ORDER BY p.date_utc DESC, p.id DESC LIMIT ? OFFSET ?")
-            order = "k.score DESC, k.pid DESC"
-        sql = f"SELECT {_POST_COLUMNS} FROM ({page}) k JOIN posts p ON p.id = k.pid {_POST_JOINS} ORDER BY {order}"
+            page = (f"SELECT p.id AS pid, {sort_key} AS score FROM posts p WHERE 1 {where} "
+                    f"ORDER BY {outer.replace('k.score', sort_key).replace('k.pid', 'p.id')} LIMIT ? OFFSET ?")
+        sql = f"SELECT {_POST_COLUMNS} FROM ({page}) k JOIN posts p ON p.id = k.pid {_POST_JOINS} ORDER BY {outer}"
         try:
             rows = self._conn.execute(sql, (*params, limit, offset)).fetchall()
         except sqlite3.OperationalError as error:
@@ -742,7 +759,8 @@ class Library:
             "SELECT t.id, s.host, t.taxonomy, t.wp_id, t.slug, t.name, t.parent_wp_id, "
             f"(SELECT count(*) FROM post_terms pt WHERE pt.term_id = t.id) FROM terms t JOIN sites s "
             f"ON s.id = t.site_id {where}", params).fetchall()
-        infos = [TermInfo(r[0], r[1], r[2], r[3], r[4], r[5] or f"#{r[3]}", r[6], r[7]) for r in rows]
+        infos = [TermInfo(r[0], r[1], r[2], r[3], r[4], r[5] or f"#{r[3]}", r[6], r[7], r[5] is not None)
+                 for r in rows]
         return sorted(infos, key=lambda t: (t.site, t.taxonomy, t.name.casefold()))
 
     def find_terms(self, taxonomy_name: str, name_or_slug: str, site: str | None = None) -> list[TermInfo]:
@@ -764,6 +782,28 @@ class Library:
                 if term.wp_id is not None:
                     stack.extend(children.get((term.site, term.wp_id), []))
         return list(result.values())
+
+    def state_counts(self) -> dict[str, int]:
+        """How many posts there are, unread and starred."""
+        total = self._conn.execute("SELECT count(*) FROM posts").fetchone()[0]
+        read, starred = self._conn.execute(
+            "SELECT coalesce(sum(read), 0), coalesce(sum(starred), 0) FROM post_state").fetchone()
+        return {"all": total, "unread": total - read, "starred": starred}
+
+    def month_counts(self) -> list[tuple[int, int, int]]:
+        """(year, month, posts) in the computer's local time, newest first."""
+        rows = self._conn.execute(
+            "SELECT CAST(strftime('%Y', date_utc, 'unixepoch', 'localtime') AS INTEGER) AS y, "
+            "CAST(strftime('%m', date_utc, 'unixepoch', 'localtime') AS INTEGER) AS m, count(*) FROM posts "
+            "WHERE date_utc IS NOT NULL GROUP BY y, m ORDER BY y DESC, m DESC").fetchall()
+        return [(int(y), int(m), int(n)) for y, m, n in rows]
+
+    def delete_posts(self, post_ids: Sequence[int]) -> None:
+        """Remove posts, their raw JSON, search entries, terms links and reading state."""
+        with self._conn:
+            for table, column in (("posts_fts", "rowid"), ("post_terms", "post_id"), ("post_state", "post_id"),
+                                  ("post_raw", "post_id"), ("posts", "id")):
+                self._conn.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(i,) for i in post_ids])
 
     def site_ids(self) -> dict[str, int]:
         """Every site's host and row id."""

@@ -48,3 +48,53 @@ def post_text(title: str, byline: str, post: dict[str, Any]) -> str:
         body = html_to_paragraphs(rendered) or "This post is empty."
     underline = "=" * min(len(title), 78)
     return f"{title or '(untitled)'}\n{underline}\n{byline}\n\n{body}\n"
+
+
+_UNSAFE_BLOCKS = re.compile(r"<(script|style|noscript|template|iframe|object|embed|form|select|textarea|video|audio)"
+                            r"\b.*?</\1\s*>", re.S | re.I)
+_UNSAFE_TAGS = re.compile(r"<(?:link|meta|base|input|button|source|track|iframe|embed)\b[^>]*>", re.I)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_EVENT_ATTRIBUTES = re.compile(r"\s(?:on[a-z]+|style|srcset|sizes)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I)
+_SCRIPT_URL = re.compile(r"(href|src)\s*=\s*([\"']?)\s*javascript:[^\"'>\s]*\2", re.I)
+
+
+def basic_content_html(markup: str) -> str:
+    """A post's HTML without what must never reach the reader.
+
+    Scripts, styles, ``<link>`` (which hides everything after it in QTextBrowser), embeds, forms, event
+    handlers, inline styles and ``javascript:`` links go. The reading-view issue replaces this with a full
+    transform.
+    """
+    markup = _COMMENT.sub("", markup)
+    markup = _UNSAFE_BLOCKS.sub("", markup)
+    markup = _UNSAFE_TAGS.sub("", markup)
+    markup = _EVENT_ATTRIBUTES.sub("", markup)
+    return _SCRIPT_URL.sub(r"\1=\2#\2", markup)
+
+
+def post_html(row: Any, post: dict[str, Any]) -> str:
+    """The reader's HTML for a stored post: title, byline (author, date, categories, tags) and content."""
+    content = post.get("content")
+    rendered = content.get("rendered", "") if isinstance(content, dict) else content if isinstance(content, str) else ""
+    if isinstance(content, dict) and content.get("protected") is True and not rendered:
+        body = "<p><i>This post is password-protected; WordPress did not include its content.</i></p>"
+    elif not rendered.strip():
+        body = "<p><i>This post is empty.</i></p>"
+    else:
+        body = basic_content_html(rendered)
+    when = row.date_local.replace("T", " ") + " (site time)" if row.date_is_local and row.date_local else \
+        _local_time(row.date_utc)
+    byline = [html.escape(part) for part in (f"By {row.author}" if row.author else "", when) if part]
+    if row.categories:
+        byline.append("in " + html.escape(", ".join(row.categories)))
+    if row.tags:
+        byline.append("tagged " + html.escape(", ".join(row.tags)))
+    link = f' · <a href="{html.escape(row.link, quote=True)}">Original</a>' if row.link else ""
+    return (f"<h1>{html.escape(row.title or '(untitled)')}</h1>"
+            f"<p style=\"color: gray\">{' · '.join(byline)}{link}</p><hr/>{body}")
+
+
+def _local_time(seconds: int | None) -> str:
+    if seconds is None:
+        return "undated"
+    return datetime.fromtimestamp(seconds, UTC).astimezone().strftime("%A %d %B %Y, %H:%M")

@@ -68,7 +68,7 @@ def test_migration_from_schema_1_indexes_existing_posts(tmp_path):
     conn.execute("INSERT INTO post_raw VALUES (1, ?)", ('{"id": 7, "content": {"rendered": "<p>zebra crossing</p>"}}',))
     conn.close()
     with Library.open(tmp_path) as library:
-        assert library.schema_version == 2
+        assert library.schema_version == library_module.SCHEMA_VERSION
         assert [r.wp_id for r in library.list_posts(PostFilter(search="zebra"))] == [7]
 
 

@@ -1,0 +1,116 @@
+"""The sidebar's tree as plain nodes: smart lists, categories per site, tags, and dates by year and month."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from desktop.core.library import Library, PostFilter, TermInfo
+from desktop.core.taxonomy import CATEGORY, TAG, TermNode, build_tree
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+@dataclass
+class NavNode:
+    """One entry of the sidebar; ``key`` is stable across runs (it is what the window remembers)."""
+
+    key: str
+    label: str
+    count: int | None = None
+    filter: PostFilter | None = None  # None for headings that only group other entries
+    children: list[NavNode] = field(default_factory=list)
+
+    def find(self, key: str) -> NavNode | None:
+        """Return this node or the descendant with ``key``."""
+        if self.key == key:
+            return self
+        for child in self.children:
+            found = child.find(key)
+            if found is not None:
+                return found
+        return None
+
+
+def navigation(library: Library) -> list[NavNode]:
+    """The whole sidebar, with post counts, as the library holds it now."""
+    counts = library.state_counts()
+    nodes = [
+        NavNode("all", "All Posts", counts["all"], PostFilter()),
+        NavNode("unread", "Unread", counts["unread"], PostFilter(unread=True)),
+        NavNode("starred", "Starred", counts["starred"], PostFilter(starred=True)),
+    ]
+    for heading in (_terms(library, CATEGORY, "categories", "Categories"), _dates(library),
+                    _terms(library, TAG, "tags", "Tags")):
+        if heading.children:
+            nodes.append(heading)
+    return nodes
+
+
+def _site_label(host: str) -> str:
+    return host or "(unknown site)"
+
+
+def _terms(library: Library, taxonomy: str, key: str, label: str) -> NavNode:
+    """Terms of one taxonomy as trees, one subtree per site when the library holds several sites."""
+    by_site: dict[str, list[TermInfo]] = {}
+    for term in library.terms(taxonomy):
+        if term.count and term.named:
+            by_site.setdefault(term.site, []).append(term)
+    heading = NavNode(key, label)
+    sites = library.site_ids()
+    for host, site_terms in sorted(by_site.items()):
+        rows = [(t.id, t.wp_id, t.parent_wp_id, t.name, t.count) for t in site_terms]
+        children = [_term_node(library, root, taxonomy) for root in build_tree(rows)]
+        if len(by_site) > 1:
+            site_filter = PostFilter(site_id=sites.get(host))
+            heading.children.append(NavNode(f"{key}:{host}", _site_label(host), library.count_posts(site_filter),
+                                            site_filter, children))
+        else:
+            heading.children.extend(children)
+    if taxonomy == CATEGORY and heading.children:
+        uncategorized = library.count_posts(PostFilter(no_category=True))
+        if uncategorized:
+            heading.children.append(NavNode("uncategorized", "Posts without a category", uncategorized,
+                                            PostFilter(no_category=True)))
+    return heading
+
+
+def _term_node(library: Library, node: TermNode, taxonomy: str) -> NavNode:
+    children = [_term_node(library, child, taxonomy) for child in node.children]
+    ids = (node.term_id, *_descendant_ids(node))
+    count = library.posts_in_terms(ids) if len(ids) > 1 else node.count
+    flt = PostFilter(term_ids=ids) if taxonomy == CATEGORY else PostFilter(tag_ids=ids)
+    return NavNode(f"term:{node.term_id}", node.name, count, flt, children)
+
+
+def _descendant_ids(node: TermNode) -> list[int]:
+    ids: list[int] = []
+    for child in node.children:
+        ids.append(child.term_id)
+        ids.extend(_descendant_ids(child))
+    return ids
+
+
+def _dates(library: Library) -> NavNode:
+    heading = NavNode("dates", "Dates")
+    years: dict[int, NavNode] = {}
+    for year, month, count in library.month_counts():
+        if year not in years:
+            start, end = _local_bounds(year, 1, year + 1, 1)
+            years[year] = NavNode(f"year:{year}", str(year), 0, PostFilter(since=start, until=end))
+            heading.children.append(years[year])
+        node = years[year]
+        start, end = _local_bounds(year, month, year + (month == 12), month % 12 + 1)
+        node.children.append(NavNode(f"month:{year}-{month:02d}", MONTHS[month - 1], count,
+                                     PostFilter(since=start, until=end)))
+        node.count = (node.count or 0) + count
+    return heading
+
+
+def _local_bounds(year: int, month: int, end_year: int, end_month: int) -> tuple[int, int]:
+    """UTC seconds of the start of a local month and of the next one."""
+    start = datetime(year, month, 1).astimezone()
+    end = datetime(end_year, end_month, 1).astimezone()
+    return int(start.timestamp()), int(end.timestamp())

@@ -1,0 +1,119 @@
+"""The window's only way into the library: a connection on its own thread, answering with signals.
+
+The GUI thread never runs a query or a write itself. It calls the methods here, which only post a request
+to the worker's thread; the answer comes back as a signal carrying the request's serial number, so a
+model can drop answers to questions it no longer asks.
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from desktop.core.library import Library, PostFilter
+from desktop.core.navigation import navigation
+from desktop.core.render import post_html
+
+
+class LibraryWorker(QObject):
+    """Owns a ``Library`` connection that lives on the worker's thread."""
+
+    page_ready = Signal(int, int, object, int)  # serial, offset, rows, total
+    navigation_ready = Signal(object)  # list[NavNode]
+    post_ready = Signal(int, object, str)  # post id, PostRow or None, HTML
+    raw_ready = Signal(int, str)  # post id, raw JSON (pretty-printed when it parses)
+    state_changed = Signal(object, str, bool)  # post ids, "read" or "starred", value
+    deleted = Signal(object)  # post ids
+    failed = Signal(str)
+
+    _call = Signal(object)  # a closure to run on the worker thread
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self._path = path
+        self._library: Library | None = None
+        self._thread = QThread()
+        self._thread.setObjectName("library-worker")
+        self.moveToThread(self._thread)
+        self._call.connect(self._run)
+
+    def start(self) -> None:
+        """Start the thread; the connection opens with the first request."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Close the connection and end the thread (waits for the request being answered)."""
+        self._call.emit(self._close)
+        self._thread.quit()
+        self._thread.wait()
+
+    @Slot(object)
+    def _run(self, work: Callable[[], None]) -> None:
+        try:
+            work()
+        except Exception:  # a failed query must never take the window down
+            self.failed.emit(traceback.format_exc())
+
+    def _lib(self) -> Library:
+        if self._library is None:
+            self._library = Library.open(self._path)
+        return self._library
+
+    def _close(self) -> None:
+        if self._library is not None:
+            self._library.close()
+            self._library = None
+
+    # -- requests (any thread) -----------------------------------------------------------------------------
+    def fetch_page(self, serial: int, flt: PostFilter, order: str | None, offset: int, limit: int) -> None:
+        """Rows ``offset`` to ``offset + limit``; the first page also carries the total count."""
+        def work() -> None:
+            library = self._lib()
+            rows = library.list_posts(flt, limit=limit, offset=offset, order=order)
+            total = library.count_posts(flt) if offset == 0 else -1
+            self.page_ready.emit(serial, offset, rows, total)
+        self._call.emit(work)
+
+    def fetch_navigation(self) -> None:
+        """The sidebar's tree with counts."""
+        self._call.emit(lambda: self.navigation_ready.emit(navigation(self._lib())))
+
+    def fetch_post(self, post_id: int) -> None:
+        """A post rendered for the reader."""
+        def work() -> None:
+            library = self._lib()
+            row = library.post(post_id)
+            raw = library.raw_json(post_id)
+            html = post_html(row, json.loads(raw)) if row is not None and raw is not None else ""
+            self.post_ready.emit(post_id, row, html)
+        self._call.emit(work)
+
+    def fetch_raw(self, post_id: int) -> None:
+        """A post's JSON as imported, indented for reading."""
+        def work() -> None:
+            raw = self._lib().raw_json(post_id) or ""
+            try:
+                shown = json.dumps(json.loads(raw), ensure_ascii=False, indent=2)
+            except ValueError:
+                shown = raw
+            self.raw_ready.emit(post_id, shown)
+        self._call.emit(work)
+
+    def set_state(self, post_ids: list[int], what: str, value: bool) -> None:
+        """Mark posts read/unread or starred/unstarred."""
+        def work() -> None:
+            library = self._lib()
+            (library.set_read if what == "read" else library.set_starred)(post_ids, value)
+            self.state_changed.emit(post_ids, what, value)
+        self._call.emit(work)
+
+    def delete(self, post_ids: list[int]) -> None:
+        """Delete posts from the library."""
+        def work() -> None:
+            self._lib().delete_posts(post_ids)
+            self.deleted.emit(post_ids)
+        self._call.emit(work)

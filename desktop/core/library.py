@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -172,7 +173,15 @@ _SCHEMA_3 = """
 CREATE INDEX posts_by_title ON posts (title COLLATE NOCASE);
 """
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_script(_SCHEMA_1), _add_search_index, _script(_SCHEMA_3)]
+_SCHEMA_4 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+INSERT INTO meta (key, value) VALUES ('generation', 0);
+CREATE TABLE cache (name TEXT PRIMARY KEY, generation INTEGER NOT NULL, data TEXT NOT NULL) WITHOUT ROWID;
+"""
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _script(_SCHEMA_1), _add_search_index, _script(_SCHEMA_3), _script(_SCHEMA_4),
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -382,6 +391,7 @@ class Library:
             self._site_ids.clear()
             self._offsets.clear()
             raise
+        self._bump_generation()
         self._conn.execute("COMMIT")
 
     def _finish(self, stats: WriteStats) -> None:
@@ -627,6 +637,37 @@ class Library:
         return int(self._conn.execute(f"SELECT count(*) FROM post_terms WHERE term_id IN ({marks})",
                                       tuple(term_ids)).fetchone()[0])
 
+    # -- what changed ----------------------------------------------------------------------------------
+    def _bump_generation(self) -> None:
+        self._conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+
+    def generation(self) -> int:
+        """A number that grows with every change to the library (imports, deletions, reading state)."""
+        return int(self._conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+
+    def cached(self, name: str, generation: int) -> str | None:
+        """What ``remember`` stored under ``name`` for this generation of the library, if anything."""
+        row = self._conn.execute("SELECT data FROM cache WHERE name = ? AND generation = ?",
+                                 (name, generation)).fetchone()
+        return row[0] if row else None
+
+    def remember(self, name: str, generation: int, data: str) -> None:
+        """Store derived data for one generation; skipped, not waited for, while an import holds the lock."""
+        self._conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            with self._conn:
+                self._conn.execute("INSERT OR REPLACE INTO cache (name, generation, data) VALUES (?, ?, ?)",
+                                   (name, generation, data))
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    def term_counts(self) -> dict[int, int]:
+        """Posts per term row id."""
+        return dict(self._conn.execute("SELECT term_id, count(*) FROM post_terms GROUP BY term_id").fetchall())
+
     def posts_in_terms(self, term_ids: Sequence[int]) -> int:
         """How many posts carry any of the given terms."""
         if len(term_ids) <= 1:
@@ -745,8 +786,12 @@ class Library:
             "ON s.id = m.site_id WHERE s.host = ? AND m.wp_id = ?", (host, wp_id)).fetchone()
         return Media(host, wp_id, *row) if row else None
 
-    def terms(self, taxonomy_name: str | None = None, site: str | None = None) -> list[TermInfo]:
-        """Terms with their post counts, optionally of one taxonomy and site, by name."""
+    def terms(self, taxonomy_name: str | None = None, site: str | None = None,
+              counts: dict[int, int] | None = None) -> list[TermInfo]:
+        """Terms with their post counts, optionally of one taxonomy and site, by name.
+
+        ``counts`` (from ``term_counts()``) saves counting again when several taxonomies are listed.
+        """
         clauses, params = [], []
         if taxonomy_name:
             clauses.append("t.taxonomy = ?")
@@ -755,12 +800,12 @@ class Library:
             clauses.append("s.host = ?")
             params.append(site)
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        counts = self.term_counts() if counts is None else counts
         rows = self._conn.execute(
-            "SELECT t.id, s.host, t.taxonomy, t.wp_id, t.slug, t.name, t.parent_wp_id, "
-            f"(SELECT count(*) FROM post_terms pt WHERE pt.term_id = t.id) FROM terms t JOIN sites s "
-            f"ON s.id = t.site_id {where}", params).fetchall()
-        infos = [TermInfo(r[0], r[1], r[2], r[3], r[4], r[5] or f"#{r[3]}", r[6], r[7], r[5] is not None)
-                 for r in rows]
+            "SELECT t.id, s.host, t.taxonomy, t.wp_id, t.slug, t.name, t.parent_wp_id "
+            f"FROM terms t JOIN sites s ON s.id = t.site_id {where}", params).fetchall()
+        infos = [TermInfo(r[0], r[1], r[2], r[3], r[4], r[5] or f"#{r[3]}", r[6], counts.get(r[0], 0),
+                          r[5] is not None) for r in rows]
         return sorted(infos, key=lambda t: (t.site, t.taxonomy, t.name.casefold()))
 
     def find_terms(self, taxonomy_name: str, name_or_slug: str, site: str | None = None) -> list[TermInfo]:
@@ -791,16 +836,34 @@ class Library:
         return {"all": total, "unread": total - read, "starred": starred}
 
     def month_counts(self) -> list[tuple[int, int, int]]:
-        """(year, month, posts) in the computer's local time, newest first."""
-        rows = self._conn.execute(
-            "SELECT CAST(strftime('%Y', date_utc, 'unixepoch', 'localtime') AS INTEGER) AS y, "
-            "CAST(strftime('%m', date_utc, 'unixepoch', 'localtime') AS INTEGER) AS m, count(*) FROM posts "
-            "WHERE date_utc IS NOT NULL GROUP BY y, m ORDER BY y DESC, m DESC").fetchall()
-        return [(int(y), int(m), int(n)) for y, m, n in rows]
+        """(year, month, posts) in the computer's local time, newest first.
+
+        One range count per month on the date index: far cheaper than converting every post's date.
+        """
+        first, last = self._conn.execute("SELECT min(date_utc), max(date_utc) FROM posts").fetchone()
+        if first is None:
+            return []
+        start = datetime.fromtimestamp(first).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        end = datetime.fromtimestamp(last)
+        counts = []
+        while start <= end:
+            following = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+            count = self._conn.execute("SELECT count(*) FROM posts WHERE date_utc >= ? AND date_utc < ?",
+                                       (int(start.timestamp()), int(following.timestamp()))).fetchone()[0]
+            if count:
+                counts.append((start.year, start.month, int(count)))
+            start = following
+        return counts[::-1]
+
+    def site_counts(self) -> dict[str, int]:
+        """Posts per site host."""
+        return dict(self._conn.execute(
+            "SELECT s.host, count(p.id) FROM sites s LEFT JOIN posts p ON p.site_id = s.id GROUP BY s.id"
+        ).fetchall())
 
     def delete_posts(self, post_ids: Sequence[int]) -> None:
         """Remove posts, their raw JSON, search entries, terms links and reading state."""
-        with self._conn:
+        with self.transaction():
             for table, column in (("posts_fts", "rowid"), ("post_terms", "post_id"), ("post_state", "post_id"),
                                   ("post_raw", "post_id"), ("posts", "id")):
                 self._conn.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(i,) for i in post_ids])
@@ -844,7 +907,7 @@ class Library:
         self._set_state("starred", post_ids, starred)
 
     def _set_state(self, column: str, post_ids: Sequence[int], value: bool) -> None:
-        with self._conn:
+        with self.transaction():
             self._conn.executemany(
                 f"INSERT INTO post_state (post_id, {column}) VALUES (?, ?) "
                 f"ON CONFLICT (post_id) DO UPDATE SET {column} = excluded.{column}",
@@ -872,10 +935,6 @@ def _check_file(path: Path) -> None:
         app_id = probe.execute("PRAGMA application_id").fetchone()[0]
         version = probe.execute("PRAGMA user_version").fetchone()[0]
         tables = probe.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
-        if app_id == APPLICATION_ID:
-            check = probe.execute("PRAGMA quick_check").fetchone()[0]
-            if check != "ok":
-                raise LibraryError(f"{path}: the library file is damaged ({check}); it was left as it is")
     except sqlite3.DatabaseError as error:
         raise LibraryError(
             f"{path}: not a readable library ({error}); the file may be damaged and was left as it is") from None

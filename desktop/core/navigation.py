@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from desktop.core.library import Library, PostFilter, TermInfo
 from desktop.core.taxonomy import CATEGORY, TAG, TermNode, build_tree
@@ -33,6 +36,35 @@ class NavNode:
         return None
 
 
+def cached_navigation(library: Library) -> list[NavNode]:
+    """``navigation()``, from the library's cache when nothing has changed since it was last built.
+
+    Counting a large library takes longer than a window may take to start; the cache makes the start as
+    quick with 100,000 posts as with none. Month boundaries depend on the time zone, so it is in the key.
+    """
+    generation = library.generation()
+    name = f"navigation/{datetime.now().astimezone().strftime('%z')}"
+    cached = library.cached(name, generation)
+    if cached is not None:
+        return [_decode(node) for node in json.loads(cached)]
+    nodes = navigation(library)
+    library.remember(name, generation, json.dumps([_encode(node) for node in nodes]))
+    return nodes
+
+
+def _encode(node: NavNode) -> dict[str, Any]:
+    return {"key": node.key, "label": node.label, "count": node.count,
+            "filter": dataclasses.asdict(node.filter) if node.filter is not None else None,
+            "children": [_encode(child) for child in node.children]}
+
+
+def _decode(data: dict[str, Any]) -> NavNode:
+    flt: dict[str, Any] | None = data["filter"]
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in (flt or {}).items()}
+    return NavNode(data["key"], data["label"], data["count"], PostFilter(**fields) if flt is not None else None,
+                   [_decode(child) for child in data["children"]])
+
+
 def navigation(library: Library) -> list[NavNode]:
     """The whole sidebar, with post counts, as the library holds it now."""
     counts = library.state_counts()
@@ -41,8 +73,9 @@ def navigation(library: Library) -> list[NavNode]:
         NavNode("unread", "Unread", counts["unread"], PostFilter(unread=True)),
         NavNode("starred", "Starred", counts["starred"], PostFilter(starred=True)),
     ]
-    for heading in (_terms(library, CATEGORY, "categories", "Categories"), _dates(library),
-                    _terms(library, TAG, "tags", "Tags")):
+    term_counts = library.term_counts()
+    for heading in (_terms(library, CATEGORY, "categories", "Categories", term_counts), _dates(library),
+                    _terms(library, TAG, "tags", "Tags", term_counts)):
         if heading.children:
             nodes.append(heading)
     return nodes
@@ -52,20 +85,21 @@ def _site_label(host: str) -> str:
     return host or "(unknown site)"
 
 
-def _terms(library: Library, taxonomy: str, key: str, label: str) -> NavNode:
+def _terms(library: Library, taxonomy: str, key: str, label: str, counts: dict[int, int]) -> NavNode:
     """Terms of one taxonomy as trees, one subtree per site when the library holds several sites."""
     by_site: dict[str, list[TermInfo]] = {}
-    for term in library.terms(taxonomy):
+    for term in library.terms(taxonomy, counts=counts):
         if term.count and term.named:
             by_site.setdefault(term.site, []).append(term)
     heading = NavNode(key, label)
     sites = library.site_ids()
+    site_counts = library.site_counts() if len(by_site) > 1 else {}
     for host, site_terms in sorted(by_site.items()):
         rows = [(t.id, t.wp_id, t.parent_wp_id, t.name, t.count) for t in site_terms]
         children = [_term_node(library, root, taxonomy) for root in build_tree(rows)]
         if len(by_site) > 1:
             site_filter = PostFilter(site_id=sites.get(host))
-            heading.children.append(NavNode(f"{key}:{host}", _site_label(host), library.count_posts(site_filter),
+            heading.children.append(NavNode(f"{key}:{host}", _site_label(host), site_counts.get(host, 0),
                                             site_filter, children))
         else:
             heading.children.extend(children)

@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from desktop.core.library import Library, PostFilter
-from desktop.core.navigation import navigation
+from desktop.core.navigation import cached_navigation
 from desktop.core.render import post_html
 
 
@@ -80,7 +80,7 @@ class LibraryWorker(QObject):
 
     def fetch_navigation(self) -> None:
         """The sidebar's tree with counts."""
-        self._call.emit(lambda: self.navigation_ready.emit(navigation(self._lib())))
+        self._call.emit(lambda: self.navigation_ready.emit(cached_navigation(self._lib())))
 
     def fetch_post(self, post_id: int) -> None:
         """A post rendered for the reader."""

@@ -179,8 +179,12 @@ INSERT INTO meta (key, value) VALUES ('generation', 0);
 CREATE TABLE cache (name TEXT PRIMARY KEY, generation INTEGER NOT NULL, data TEXT NOT NULL) WITHOUT ROWID;
 """
 
+_SCHEMA_5 = """
+CREATE INDEX posts_by_site_date ON posts (site_id, date_utc);
+"""
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _script(_SCHEMA_1), _add_search_index, _script(_SCHEMA_3), _script(_SCHEMA_4),
+    _script(_SCHEMA_1), _add_search_index, _script(_SCHEMA_3), _script(_SCHEMA_4), _script(_SCHEMA_5),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -688,7 +692,7 @@ class Library:
         order = order or ("relevance" if flt.search else "newest")
         if order not in ORDERS or (order == "relevance" and not flt.search):
             raise ValueError(f"unknown order {order!r}")
-        where, params = self._where(flt)
+        where, params, selective = self._where(flt)
         sort_key, outer = ORDERS[order]
         if flt.search:
             query = fts_query(flt.search)
@@ -699,8 +703,10 @@ class Library:
                     f"WHERE posts_fts MATCH ? {where} ORDER BY {inner} LIMIT ? OFFSET ?")
             params = [query, *params]
         else:
+            # A unary + keeps SQLite from walking an index in sort order when the filter picks few posts.
+            key = "+" + sort_key if selective else sort_key
             page = (f"SELECT p.id AS pid, {sort_key} AS score FROM posts p WHERE 1 {where} "
-                    f"ORDER BY {outer.replace('k.score', sort_key).replace('k.pid', 'p.id')} LIMIT ? OFFSET ?")
+                    f"ORDER BY {outer.replace('k.score', key).replace('k.pid', 'p.id')} LIMIT ? OFFSET ?")
         sql = f"SELECT {_POST_COLUMNS} FROM ({page}) k JOIN posts p ON p.id = k.pid {_POST_JOINS} ORDER BY {outer}"
         try:
             rows = self._conn.execute(sql, (*params, limit, offset)).fetchall()
@@ -714,7 +720,7 @@ class Library:
         """How many posts match ``flt``."""
         if flt == PostFilter(term_ids=flt.term_ids) and flt.term_ids:
             return self.posts_in_terms(flt.term_ids)
-        where, params = self._where(flt)
+        where, params, _ = self._where(flt)
         if flt.search:
             query = fts_query(flt.search)
             if query is None:
@@ -734,9 +740,12 @@ class Library:
                 return 0
             raise
 
-    def _where(self, flt: PostFilter) -> tuple[str, list[Any]]:
+    def _where(self, flt: PostFilter) -> tuple[str, list[Any], bool]:
+        """SQL conditions for ``flt``, their parameters, and whether they pick few enough posts that
+        sorting them beats walking the date index until a page is full."""
         clauses: list[str] = []
         params: list[Any] = []
+        selective = False
         for ids in (flt.term_ids, flt.tag_ids):
             if ids:
                 marks = ",".join("?" * len(ids))
@@ -746,6 +755,7 @@ class Library:
                                    f"AND x.term_id IN ({marks}))")
                 else:  # rare terms: start from the term's few posts
                     clauses.append(f"p.id IN (SELECT post_id FROM post_terms WHERE term_id IN ({marks}))")
+                    selective = True
                 params.extend(ids)
         if flt.no_category:
             clauses.append("p.type = 'post' AND NOT EXISTS (SELECT 1 FROM post_terms pt JOIN terms t "
@@ -765,8 +775,9 @@ class Library:
         if flt.unread:
             clauses.append("NOT EXISTS (SELECT 1 FROM post_state x WHERE x.post_id = p.id AND x.read)")
         if flt.starred:
-            clauses.append("EXISTS (SELECT 1 FROM post_state x WHERE x.post_id = p.id AND x.starred)")
-        return "".join(f" AND {c}" for c in clauses), params
+            clauses.append("p.id IN (SELECT post_id FROM post_state WHERE starred)")
+            selective = True
+        return "".join(f" AND {c}" for c in clauses), params, selective
 
     def post(self, post_id: int) -> PostRow | None:
         """One post by its row id."""

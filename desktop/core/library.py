@@ -741,8 +741,10 @@ class Library:
             raise
 
     def _where(self, flt: PostFilter) -> tuple[str, list[Any], bool]:
-        """SQL conditions for ``flt``, their parameters, and whether they pick few enough posts that
-        sorting them beats walking the date index until a page is full."""
+        """SQL conditions for ``flt``, their parameters, and whether the filter is selective.
+
+        Selective filters pick few enough posts that sorting them beats walking the date index.
+        """
         clauses: list[str] = []
         params: list[Any] = []
         selective = False

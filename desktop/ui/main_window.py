@@ -52,6 +52,12 @@ from desktop.ui.post_list import COL_AUTHOR, COL_CATEGORIES, COL_DATE, COL_TITLE
 from desktop.ui.reader import Reader
 from desktop.ui.sidebar import COL_COUNT, COL_NAME, NODE_KEY_ROLE, SidebarModel
 
+# (column, header order) → the library's order for it; the default sort (newest) is None
+_ORDERS = {
+    (COL_DATE, Qt.SortOrder.AscendingOrder): "oldest",
+    (COL_TITLE, Qt.SortOrder.AscendingOrder): "title",
+    (COL_TITLE, Qt.SortOrder.DescendingOrder): "title_desc",
+}
 SEARCH_DELAY_MS = 250
 REFRESH_DELAY_MS = 400
 EMPTY_TEXT = ("<h2>Your library is empty</h2><p>Drop WordPress JSON files or folders here,<br/>"
@@ -75,13 +81,16 @@ class MainWindow(QMainWindow):
         self._node_key = str(settings.value("selection/node", "all"))
         self._post_id: int | None = _int(settings.value("selection/post"))
         self._nodes: list[NavNode] = []
+        self._sort = (COL_DATE, Qt.SortOrder.DescendingOrder)
 
         self._build_widgets()
         self._build_actions()
         self._connect()
         self._restore()
         worker.fetch_navigation()
-        self.posts.set_query(self._current_filter())
+        header = self.post_list.horizontalHeader()
+        self.on_sort_indicator_changed(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.posts.set_query(self._current_filter(), _ORDERS.get(self._sort))
 
     # -- construction --------------------------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -189,12 +198,14 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         edit_menu = bar.addMenu("&Edit")
-        self._action(edit_menu, "&Search", self.on_focus_search, "Ctrl+L", QKeySequence.StandardKey.Find)
+        self._action(edit_menu, "&Search", self.on_focus_search, "Ctrl+L", "/")
         self.copy_link_action = self._action(edit_menu, "Copy &Link", self.on_copy_link, "Ctrl+Shift+C")
 
         post_menu = bar.addMenu("&Post")
         self.next_action = self._action(post_menu, "&Next Post", lambda: self.move_selection(1), "J")
         self.previous_action = self._action(post_menu, "&Previous Post", lambda: self.move_selection(-1), "K")
+        self.read_on_action = self._action(post_menu, "&Read On (Next Page, Then Next Post)", self.on_read_on,
+                                           "Space")
         post_menu.addSeparator()
         self.star_action = self._action(post_menu, "&Star / Unstar", self.on_toggle_star, "S")
         self.unread_action = self._action(post_menu, "Mark &Unread / Read", self.on_toggle_read, "U")
@@ -233,8 +244,8 @@ class MainWindow(QMainWindow):
         self.imports.failed.connect(self.on_worker_failed)
         self.imports.busy_changed.connect(self.on_import_busy)
         self.cancel_button.clicked.connect(self.imports.cancel)
-        for widget in (self.post_list, self.reader, self.sidebar, self.search):
-            widget.installEventFilter(self)
+        self.search.installEventFilter(self)
+        self.post_list.horizontalHeader().sortIndicatorChanged.connect(self.on_sort_indicator_changed)
 
     # -- settings ------------------------------------------------------------------------------------------
     def _restore(self) -> None:
@@ -293,7 +304,7 @@ class MainWindow(QMainWindow):
         total = nodes[0].count if nodes else 0
         self.pages.setCurrentWidget(self.empty if not total and not self.imports.busy else self.split)
         if first and self._node_key != "all":
-            self.posts.set_query(self._current_filter())
+            self.posts.set_query(self._current_filter(), self.posts.order)
 
     def on_sidebar_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         """Another entry selected: filter the list by it (and by the search, if any)."""
@@ -302,11 +313,21 @@ class MainWindow(QMainWindow):
         if key is None or node is None or node.filter is None or key == self._node_key:
             return
         self._node_key = key
-        self.posts.set_query(self._current_filter())
+        self.posts.set_query(self._current_filter(), self.posts.order)
+
+    def on_sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
+        """Only date and title sort; clicking another column keeps the current order and its arrow."""
+        if column in (COL_DATE, COL_TITLE):
+            self._sort = (column, order)
+        else:
+            header = self.post_list.horizontalHeader()
+            blocker = header.blockSignals(True)
+            header.setSortIndicator(*self._sort)
+            header.blockSignals(blocker)
 
     def on_search(self) -> None:
         """The search text settled: filter the list by it."""
-        self.posts.set_query(self._current_filter())
+        self.posts.set_query(self._current_filter(), self.posts.order)
 
     def on_refresh(self) -> None:
         """Files were imported: reload the list (keeping the selection) and the sidebar's counts."""
@@ -368,25 +389,19 @@ class MainWindow(QMainWindow):
             self.post_list.selectRow(number)
             self.post_list.scrollTo(self.posts.index(number, COL_TITLE))
 
+    def on_read_on(self) -> None:
+        """Space: the next screen of the post, or the next post at its end."""
+        if self.reader.at_end():
+            self.move_selection(1)
+        else:
+            self.reader.page_down()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        """Space pages the reader then moves on; '/' focuses search; Escape clears it."""
-        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
-            return False
-        key = event.key()
-        if watched is self.search:
-            if key == Qt.Key.Key_Escape:
-                self.search.clear()
-                self.post_list.setFocus()
-                return True
-            return False
-        if key == Qt.Key.Key_Space and not event.modifiers():
-            if self.reader.at_end():
-                self.move_selection(1)
-            else:
-                self.reader.page_down()
-            return True
-        if key == Qt.Key.Key_Slash:
-            self.on_focus_search()
+        """Escape in the search field clears it and goes back to the list."""
+        if (watched is self.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_Escape):
+            self.search.clear()
+            self.post_list.setFocus()
             return True
         return False
 

@@ -58,6 +58,11 @@ class PostListModel(QAbstractTableModel):
         return self._filter
 
     @property
+    def order(self) -> str | None:
+        """The order chosen by sorting a column; None for the default (newest first, or best match)."""
+        return self._order
+
+    @property
     def loading(self) -> bool:
         """Whether a page has been asked for and has not arrived yet."""
         return self._pending

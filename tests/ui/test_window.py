@@ -37,11 +37,14 @@ def test_empty_library_says_how_to_begin(opened):
 
 def test_drop_of_real_files_fills_the_list_and_reader(qtbot, opened, seed, corpus):
     window = opened.window()
-    drop(window, [seed, corpus / "kcua-musicology-ja", corpus / "myles-python-wp"])
+    drop(window, [corpus, seed])
     wait_for_import(qtbot, window)
     assert window.pages.currentWidget() is window.split
-    assert window.posts.total == 1 + 30 + 10  # myles: posts.json holds post-448.json too
-    assert "Imported" in window.status.text()
+    with Library.open(opened.library) as library:
+        expected = library.count_posts()
+    assert expected > 200 and window.posts.total == expected
+    assert window.status.text().startswith("Imported 137 files: ")
+    assert window.report.isVisible()  # the corpus holds comments, revisions and settings, reported as skipped
     qtbot.waitUntil(lambda: window.sidebar_model.index_of("categories").isValid())
     window.search.setText("NATO")
     qtbot.waitUntil(lambda: not window.posts.loading and window.posts.total == 1, timeout=3000)
@@ -50,7 +53,7 @@ def test_drop_of_real_files_fills_the_list_and_reader(qtbot, opened, seed, corpu
     assert "Lavrov added that contacts" in window.reader.toPlainText()
     qtbot.waitUntil(lambda: window.posts.post(0).read)  # opening a post marks it read
     QTest.keyClick(window.search, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not window.posts.loading and window.posts.total == 41, timeout=3000)
+    qtbot.waitUntil(lambda: not window.posts.loading and window.posts.total == expected, timeout=3000)
 
 
 def test_bad_file_is_reported_and_the_library_is_untouched(qtbot, opened, seed, tmp_path):
@@ -142,8 +145,21 @@ def test_keyboard_star_unread_and_next(qtbot, opened, tmp_path):
     qtbot.waitUntil(lambda: not window.posts.post(1).read)
     QTest.keyClick(window.post_list, Qt.Key.Key_K)
     assert window.post_list.currentIndex().row() == 0
+    QTest.keyClick(window.post_list, Qt.Key.Key_Space)  # a short post: Space moves on to the next one
+    assert window.post_list.currentIndex().row() == 1
     with Library.open(opened.library) as library:
         assert library.state_counts()["starred"] == 1
+
+
+def test_a_drop_during_an_import_waits_its_turn(qtbot, opened, tmp_path):
+    window = opened.window()
+    first = [write_json(tmp_path / f"a{i}.json", [post(i * 100 + j) for j in range(100)]) for i in range(4)]
+    second = write_json(tmp_path / "b.json", [post(9999)])
+    drop(window, first)
+    drop(window, [second])
+    assert window.imports.busy and window.imports.waiting == 1
+    wait_for_import(qtbot, window)
+    assert window.posts.total == 401
 
 
 def test_settings_survive_a_restart(qtbot, opened, tmp_path):

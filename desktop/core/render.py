@@ -56,6 +56,15 @@ _UNSAFE_TAGS = re.compile(r"<(?:link|meta|base|input|button|source|track|iframe|
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _EVENT_ATTRIBUTES = re.compile(r"\s(?:on[a-z]+|style|srcset|sizes)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I)
 _SCRIPT_URL = re.compile(r"(href|src)\s*=\s*([\"']?)\s*javascript:[^\"'>\s]*\2", re.I)
+_IMAGE = re.compile(r"<img\b[^>]*>", re.I)
+_ALT = re.compile(r"\balt\s*=\s*(\"[^\"]*\"|'[^']*')", re.I)
+
+
+def _image_note(match: re.Match[str]) -> str:
+    alt = _ALT.search(match.group(0))
+    text = html.unescape(alt.group(1)[1:-1]).strip() if alt else ""
+    return f'<span style="color: gray">[image{": " + html.escape(text) if text else ""}]</span>'
+
 
 
 def basic_content_html(markup: str) -> str:
@@ -69,6 +78,7 @@ def basic_content_html(markup: str) -> str:
     markup = _UNSAFE_BLOCKS.sub("", markup)
     markup = _UNSAFE_TAGS.sub("", markup)
     markup = _EVENT_ATTRIBUTES.sub("", markup)
+    markup = _IMAGE.sub(_image_note, markup)  # images wait for the reading view's opt-in loading
     return _SCRIPT_URL.sub(r"\1=\2#\2", markup)
 
 

@@ -106,6 +106,17 @@ class ImportQueue(QObject):
             self.busy_changed.emit(False)
 
 
+def report_headline(summary: Summary) -> str:
+    """One sentence on what went wrong: ``2 files could not be imported; 5 had nothing to import.``."""
+    counts = summary.totals()
+    parts = []
+    for key, verb in (("files_failed", "could not be imported"), ("files_skipped", "had nothing to import"),
+                      ("files_cancelled", "stopped when the import was cancelled")):
+        if counts[key]:
+            parts.append(f"{counts[key]} file{'s' if counts[key] != 1 else ''} {verb}")
+    return "; ".join(parts) + ". Everything else is in the library."
+
+
 def report_text(summary: Summary) -> str:
     """The import report as plain text, one line per file, problems first."""
     order = {"failed": 0, "cancelled": 1, "skipped": 2, "imported": 3, "unchanged": 4}
@@ -123,10 +134,7 @@ class ImportReport(QDialog):
         self.setWindowTitle("Import Report")
         self.text = report_text(summary)
         layout = QVBoxLayout(self)
-        failed = len(summary.failed)
-        skipped = sum(1 for f in summary.files if f.status == "skipped")
-        layout.addWidget(QLabel(f"{failed} file{'s' if failed != 1 else ''} could not be imported and "
-                                f"{skipped} had nothing to import. Everything else is in the library."))
+        layout.addWidget(QLabel(report_headline(summary)))
         view = QPlainTextEdit(self.text)
         view.setReadOnly(True)
         view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)

@@ -47,8 +47,8 @@ def cold_start(library: Path, runs: int = 5) -> list[float]:
     return times
 
 
-def _child_start(library: Path, settings: Path) -> None:
-    from PySide6.QtCore import QSettings, QTimer
+def _open_window(library: Path, settings: Path):
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from desktop.ui.library_worker import LibraryWorker
@@ -59,6 +59,13 @@ def _child_start(library: Path, settings: Path) -> None:
     worker.start()
     window = MainWindow(library, worker, QSettings(str(settings), QSettings.Format.IniFormat))
     window.show()
+    return app, worker, window
+
+
+def _child_start(library: Path, settings: Path) -> None:
+    from PySide6.QtCore import QTimer
+
+    app, worker, window = _open_window(library, settings)
 
     def check() -> None:
         populated = window.posts.rowCount() > 0 and window.sidebar_model.rowCount() > 0
@@ -76,17 +83,7 @@ def _child_start(library: Path, settings: Path) -> None:
 
 
 def _child_switch(library: Path, settings: Path) -> None:
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
-    from desktop.ui.library_worker import LibraryWorker
-    from desktop.ui.main_window import MainWindow
-
-    app = QApplication([])
-    worker = LibraryWorker(library)
-    worker.start()
-    window = MainWindow(library, worker, QSettings(str(settings), QSettings.Format.IniFormat))
-    window.show()
+    app, worker, window = _open_window(library, settings)
 
     def wait(condition, limit: float = 30.0) -> None:
         end = time.perf_counter() + limit
@@ -128,17 +125,9 @@ def _child_switch(library: Path, settings: Path) -> None:
 
 
 def _child_stalls(library: Path, settings: Path, corpus: Path) -> None:
-    from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QElapsedTimer, QTimer
 
-    from desktop.ui.library_worker import LibraryWorker
-    from desktop.ui.main_window import MainWindow
-
-    app = QApplication([])
-    worker = LibraryWorker(library)
-    worker.start()
-    window = MainWindow(library, worker, QSettings(str(settings), QSettings.Format.IniFormat))
-    window.show()
+    app, worker, window = _open_window(library, settings)
     clock = QElapsedTimer()
     gaps: list[int] = []
     last = [0]

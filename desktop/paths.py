@@ -31,6 +31,19 @@ def settings_file(override: str | os.PathLike[str] | None = None) -> Path:
     return platformdirs.user_config_path(APP_NAME, appauthor=False) / "settings.ini"
 
 
+def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """Downloaded images and other things that can be fetched again.
+
+    ``$ARTICLE_BROWSER_CACHE``, else the user cache dir.
+    """
+    if override:
+        return Path(override).expanduser()
+    env = os.environ.get("ARTICLE_BROWSER_CACHE")
+    if env:
+        return Path(env).expanduser()
+    return platformdirs.user_cache_path(APP_NAME, appauthor=False)
+
+
 def resource(relative: str) -> Path:
     """A file shipped in ``resources/``: inside the installed package, or at the top of a source checkout."""
     package = Path(__file__).resolve().parent

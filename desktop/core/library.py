@@ -791,6 +791,20 @@ class Library:
                                  (post_id,)).fetchone()
         return _post_row(row) if row else None
 
+    def post_terms(self, post_id: int) -> list[tuple[str, int, str]]:
+        """(taxonomy, term id, name) of a post's named terms, by name."""
+        rows = self._conn.execute(
+            "SELECT t.taxonomy, t.id, t.name FROM post_terms pt JOIN terms t ON t.id = pt.term_id "
+            "WHERE pt.post_id = ? AND t.name IS NOT NULL", (post_id,)).fetchall()
+        return sorted(((r[0], r[1], r[2]) for r in rows), key=lambda r: (r[0], r[2].casefold()))
+
+    def featured_image(self, post_id: int) -> tuple[str, str] | None:
+        """The URL and alt text of a post's featured image, when a media list or ``_embed`` named it."""
+        row = self._conn.execute(
+            "SELECT m.url, m.alt FROM posts p JOIN media m ON m.site_id = p.site_id AND m.wp_id = p.featured_media "
+            "WHERE p.id = ? AND m.url IS NOT NULL", (post_id,)).fetchone()
+        return (row[0], row[1]) if row else None
+
     def raw_json(self, post_id: int) -> str | None:
         """The post's JSON object exactly as it was imported."""
         row = self._conn.execute("SELECT raw FROM post_raw WHERE post_id = ?", (post_id,)).fetchone()

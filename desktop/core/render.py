@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
+
+from desktop.core.content import Options, clean_content
 
 _DROPPED = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|pre|figure|figcaption|table|tr|ul|ol|div|section)\s*>|<br\s*/?>"
@@ -50,61 +54,48 @@ def post_text(title: str, byline: str, post: dict[str, Any]) -> str:
     return f"{title or '(untitled)'}\n{underline}\n{byline}\n\n{body}\n"
 
 
-_UNSAFE_BLOCKS = re.compile(r"<(script|style|noscript|template|iframe|object|embed|form|select|textarea|video|audio)"
-                            r"\b.*?</\1\s*>", re.S | re.I)
-_UNSAFE_TAGS = re.compile(r"<(?:link|meta|base|input|button|source|track|iframe|embed)\b[^>]*>", re.I)
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_EVENT_ATTRIBUTES = re.compile(r"\s(?:on[a-z]+|style|srcset|sizes)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I)
-_SCRIPT_URL = re.compile(r"(href|src)\s*=\s*([\"']?)\s*javascript:[^\"'>\s]*\2", re.I)
-_IMAGE = re.compile(r"<img\b[^>]*>", re.I)
-_ALT = re.compile(r"\balt\s*=\s*(\"[^\"]*\"|'[^']*')", re.I)
+def post_html(row: Any, post: dict[str, Any], *, images: bool = False,
+              terms: Sequence[tuple[str, int, str]] = (), featured: tuple[str, str] | None = None) -> str:
+    """The reader's HTML for a stored post: title, byline, featured image, then the cleaned content.
 
-
-def _image_note(match: re.Match[str]) -> str:
-    alt = _ALT.search(match.group(0))
-    text = html.unescape(alt.group(1)[1:-1]).strip() if alt else ""
-    return f'<span style="color: gray">[image{": " + html.escape(text) if text else ""}]</span>'
-
-
-
-def basic_content_html(markup: str) -> str:
-    """A post's HTML without what must never reach the reader.
-
-    Scripts, styles, ``<link>`` (which hides everything after it in QTextBrowser), embeds, forms, event
-    handlers, inline styles and ``javascript:`` links go. The reading-view issue replaces this with a full
-    transform.
+    ``row`` is the library's ``PostRow``; ``terms`` are (taxonomy, term id, name) for links that filter the
+    list (``article-browser:term/ID``); ``featured`` is the featured image's (URL, alt text), shown only when
+    ``images`` is true, as are the content's images.
     """
-    markup = _COMMENT.sub("", markup)
-    markup = _UNSAFE_BLOCKS.sub("", markup)
-    markup = _UNSAFE_TAGS.sub("", markup)
-    markup = _EVENT_ATTRIBUTES.sub("", markup)
-    markup = _IMAGE.sub(_image_note, markup)  # images wait for the reading view's opt-in loading
-    return _SCRIPT_URL.sub(r"\1=\2#\2", markup)
-
-
-def post_html(row: Any, post: dict[str, Any]) -> str:
-    """The reader's HTML for a stored post: title, byline (author, date, categories, tags) and content."""
     content = post.get("content")
     rendered = content.get("rendered", "") if isinstance(content, dict) else content if isinstance(content, str) else ""
-    if isinstance(content, dict) and content.get("protected") is True and not rendered:
-        body = "<p><i>This post is password-protected; WordPress did not include its content.</i></p>"
-    elif not rendered.strip():
-        body = "<p><i>This post is empty.</i></p>"
+    if isinstance(content, dict) and content.get("protected") is True and not rendered.strip():
+        body = ('<p class="notice">This post is password-protected. WordPress does not include the text of '
+                "protected posts in what it exports; open the original to read it.</p>")
     else:
-        body = basic_content_html(rendered)
-    when = row.date_local.replace("T", " ") + " (site time)" if row.date_is_local and row.date_local else \
-        _local_time(row.date_utc)
-    byline = [html.escape(part) for part in (f"By {row.author}" if row.author else "", when) if part]
-    if row.categories:
-        byline.append("in " + html.escape(", ".join(row.categories)))
-    if row.tags:
-        byline.append("tagged " + html.escape(", ".join(row.tags)))
-    link = f' · <a href="{html.escape(row.link, quote=True)}">Original</a>' if row.link else ""
-    return (f"<h1>{html.escape(row.title or '(untitled)')}</h1>"
-            f"<p style=\"color: gray\">{' · '.join(byline)}{link}</p><hr/>{body}")
+        body = clean_content(rendered, Options(base_url=row.link, images=images))
+        if not re.sub(r"<[^>]*>", "", body).strip() and "<img" not in body and "card" not in body:
+            body = '<p class="notice">This post is empty.</p>'
+    parts = [f"<h1 class=\"title\">{html.escape(row.title or '(untitled)')}</h1>", _byline(row, terms)]
+    if images and featured and urlsplit(featured[0]).scheme in ("http", "https"):
+        parts.append(f'<p class="figure"><img src="{html.escape(featured[0], quote=True)}" '
+                     f'alt="{html.escape(featured[1], quote=True)}"></p>')
+    parts.append(body)
+    return "\n".join(parts)
 
 
-def _local_time(seconds: int | None) -> str:
-    if seconds is None:
-        return "undated"
-    return datetime.fromtimestamp(seconds, UTC).astimezone().strftime("%A %d %B %Y, %H:%M")
+def _byline(row: Any, terms: Sequence[tuple[str, int, str]]) -> str:
+    pieces = []
+    if row.author:
+        pieces.append(f"By {html.escape(row.author)}")
+    if row.date_is_local and row.date_local:
+        pieces.append(html.escape(row.date_local.replace("T", " ")) + " (site time)")
+    elif row.date_utc is not None:
+        local = datetime.fromtimestamp(row.date_utc, UTC).astimezone()
+        site = f"Site time: {row.date_local.replace('T', ' ')}" if row.date_local else ""
+        pieces.append(f'<span title="{html.escape(site, quote=True)}">'
+                      f"{html.escape(local.strftime('%A %d %B %Y, %H:%M'))}</span>")
+    for taxonomy, label in (("category", "in"), ("post_tag", "tagged")):
+        links = [f'<a href="article-browser:term/{term_id}">{html.escape(name)}</a>'
+                 for tax, term_id, name in terms if tax == taxonomy]
+        if links:
+            pieces.append(f"{label} {', '.join(links)}")
+    if row.link and urlsplit(row.link).scheme in ("http", "https"):
+        host = urlsplit(row.link).hostname or row.link
+        pieces.append(f'<a href="{html.escape(row.link, quote=True)}">Original on {html.escape(host)}</a>')
+    return f'<p class="byline">{" · ".join(pieces)}</p>'

@@ -24,7 +24,7 @@ class LibraryWorker(QObject):
 
     page_ready = Signal(int, int, object, int)  # serial, offset, rows, total
     navigation_ready = Signal(object)  # list[NavNode]
-    post_ready = Signal(int, object, str)  # post id, PostRow or None, HTML
+    post_ready = Signal(int, object, str, int, bool)  # post id, PostRow or None, HTML, images held back, shown
     raw_ready = Signal(int, str)  # post id, raw JSON (pretty-printed when it parses)
     state_changed = Signal(object, str, bool)  # post ids, "read" or "starred", value
     deleted = Signal(object)  # post ids
@@ -82,14 +82,19 @@ class LibraryWorker(QObject):
         """The sidebar's tree with counts."""
         self._call.emit(lambda: self.navigation_ready.emit(cached_navigation(self._lib())))
 
-    def fetch_post(self, post_id: int) -> None:
-        """A post rendered for the reader."""
+    def fetch_post(self, post_id: int, images: bool) -> None:
+        """A post rendered for the reader, with its images when ``images`` is true."""
         def work() -> None:
             library = self._lib()
             row = library.post(post_id)
             raw = library.raw_json(post_id)
-            html = post_html(row, json.loads(raw)) if row is not None and raw is not None else ""
-            self.post_ready.emit(post_id, row, html)
+            if row is None or raw is None:
+                self.post_ready.emit(post_id, None, "", 0, images)
+                return
+            html = post_html(row, json.loads(raw), images=images, terms=library.post_terms(post_id),
+                             featured=library.featured_image(post_id))
+            held_back = 0 if images else html.count('class="image"')
+            self.post_ready.emit(post_id, row, html, held_back, images)
         self._call.emit(work)
 
     def fetch_raw(self, post_id: int) -> None:

@@ -45,11 +45,11 @@ from desktop import __version__
 from desktop.core.importer import Progress, Summary
 from desktop.core.library import PostFilter, PostRow
 from desktop.core.navigation import NavNode
-from desktop.paths import resource
+from desktop.paths import cache_dir, resource
 from desktop.ui.importing import ImportQueue, ImportReport
 from desktop.ui.library_worker import LibraryWorker
 from desktop.ui.post_list import COL_AUTHOR, COL_CATEGORIES, COL_DATE, COL_TITLE, PostListModel
-from desktop.ui.reader import Reader
+from desktop.ui.reader import ImageLoader, ReaderPane
 from desktop.ui.sidebar import COL_COUNT, COL_NAME, NODE_KEY_ROLE, SidebarModel
 
 # (column, header order) → the library's order for it; the default sort (newest) is None
@@ -69,11 +69,15 @@ EMPTY_TEXT = ("<h2>Your library is empty</h2><p>Drop WordPress JSON files or fol
 class MainWindow(QMainWindow):
     """Sidebar, post list and reader in splitters; imports by drop, menu or command line."""
 
-    def __init__(self, library_path: Path, worker: LibraryWorker, settings: QSettings) -> None:
+    def __init__(self, library_path: Path, worker: LibraryWorker, settings: QSettings,
+                 images: ImageLoader | None = None) -> None:
         super().__init__()
         self.library_path = library_path
         self.settings = settings
         self.worker = worker
+        self.images = images or ImageLoader(str(cache_dir()), self)
+        self._current_row: PostRow | None = None
+        self._images_once: int | None = None
         self.imports = ImportQueue(library_path, self)
         self.setWindowTitle("Article Browser")
         self.setWindowIcon(QIcon(str(resource("icons/article-browser.svg"))))
@@ -127,12 +131,13 @@ class MainWindow(QMainWindow):
         self.list_message.setStyleSheet("color: gray; padding: 24px;")
         self.list_message.hide()
 
-        self.reader = Reader()
+        self.reader_pane = ReaderPane(self.images)
+        self.reader = self.reader_pane.reader
         self.reader.setAccessibleName("Reader")
 
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.addWidget(self.post_list)
-        self.right.addWidget(self.reader)
+        self.right.addWidget(self.reader_pane)
         self.right.setSizes([300, 460])
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.addWidget(self.sidebar)
@@ -216,6 +221,19 @@ class MainWindow(QMainWindow):
         self.delete_action = self._action(post_menu, "&Delete…", self.on_delete, QKeySequence.StandardKey.Delete)
         self.post_menu = post_menu
 
+        view_menu = bar.addMenu("&View")
+        self._action(view_menu, "Find in Post…", self.reader_pane.find_bar.open_bar, QKeySequence.StandardKey.Find)
+        view_menu.addSeparator()
+        self._action(view_menu, "Zoom &In", lambda: self.on_zoom(1), QKeySequence.StandardKey.ZoomIn, "Ctrl+=")
+        self._action(view_menu, "Zoom &Out", lambda: self.on_zoom(-1), QKeySequence.StandardKey.ZoomOut)
+        self._action(view_menu, "&Actual Size", lambda: self.on_zoom(0), "Ctrl+0")
+        view_menu.addSeparator()
+        self.images_everywhere_action = self._action(view_menu, "Load Images in Every Post",
+                                                     self.on_images_everywhere)
+        self.images_everywhere_action.setCheckable(True)
+        self.images_everywhere_action.setChecked(self.settings.value("images/everywhere", False, type=bool))
+        self._action(view_menu, "Clear Image Cache", self.on_clear_image_cache)
+
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "Show Library &Folder", self.on_show_library_folder)
         self._action(help_menu, "&About Article Browser", self.on_about)
@@ -224,6 +242,12 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.worker.navigation_ready.connect(self.on_navigation_ready)
+        self.reader_pane.images_bar.load_once.connect(self.on_load_images_once)
+        self.reader_pane.images_bar.load_site.connect(self.on_load_images_for_site)
+        self.reader.term_clicked.connect(self.on_term_clicked)
+        self.reader.link_hovered.connect(lambda url: self.statusBar().showMessage(url) if url
+                                         else self.statusBar().clearMessage())
+        QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _: self.reader.apply_palette())
         self.worker.post_ready.connect(self.on_post_ready)
         self.worker.raw_ready.connect(self.on_raw_ready)
         self.worker.deleted.connect(self.on_deleted)
@@ -259,6 +283,7 @@ class MainWindow(QMainWindow):
         header = self.settings.value("window/columns")
         if header is not None:
             self.post_list.horizontalHeader().restoreState(header)
+        self._apply_zoom(int(self.settings.value("reader/zoom", 0, type=int)))
 
     def save_settings(self) -> None:
         """Remember the window, the selected entry and post, and the last import folder."""
@@ -362,20 +387,76 @@ class MainWindow(QMainWindow):
             return
         post = selected[0]
         self._post_id = post.id
-        self.worker.fetch_post(post.id)
+        self.worker.fetch_post(post.id, self._images_allowed(post))
         if not post.read:
             self.worker.set_state([post.id], "read", True)
 
-    def on_post_ready(self, post_id: int, row: PostRow | None, html: str) -> None:
+    def on_post_ready(self, post_id: int, row: PostRow | None, html: str, held_back: int, shown: bool) -> None:
         """A rendered post arrived; show it if it is still the one selected."""
-        if post_id == self._post_id:
-            self.reader.show_html(html)
+        if post_id != self._post_id:
+            return
+        self._current_row = row
+        self.reader.show_post(html, shown)
+        self.reader_pane.images_bar.offer(held_back, row.site if row else "")
+        if self.reader_pane.find_bar.isVisible():
+            self.reader_pane.find_bar.highlight()
+
+    def _images_allowed(self, row: PostRow) -> bool:
+        if self.settings.value("images/everywhere", False, type=bool) or self._images_once == row.id:
+            return True
+        return row.site in _string_list(self.settings.value("images/sites", []))
+
+    def on_load_images_once(self) -> None:
+        """Load this post's images (this time)."""
+        if self._current_row is not None:
+            self._images_once = self._current_row.id
+            self.worker.fetch_post(self._current_row.id, True)
+
+    def on_load_images_for_site(self) -> None:
+        """Load images for every post of this post's site, from now on."""
+        if self._current_row is not None:
+            sites = _string_list(self.settings.value("images/sites", []))
+            if self._current_row.site not in sites:
+                self.settings.setValue("images/sites", [*sites, self._current_row.site])
+            self.worker.fetch_post(self._current_row.id, True)
+
+    def on_images_everywhere(self, checked: bool) -> None:
+        """The setting that loads images for every post."""
+        self.settings.setValue("images/everywhere", checked)
+        if self._current_row is not None:
+            self.worker.fetch_post(self._current_row.id, self._images_allowed(self._current_row))
+
+    def on_clear_image_cache(self) -> None:
+        """Forget every downloaded image."""
+        self.images.clear()
+        self.status.setText("Image cache cleared")
+
+    def on_zoom(self, step: int) -> None:
+        """Zoom the reader in or out a step (0 resets); remembered across runs."""
+        zoom = 0 if step == 0 else int(self.settings.value("reader/zoom", 0, type=int)) + step
+        self._apply_zoom(zoom)
+        self.settings.setValue("reader/zoom", zoom)
+
+    def _apply_zoom(self, zoom: int) -> None:
+        font = self.reader.document().defaultFont()
+        base = QGuiApplication.font().pointSizeF()
+        font.setPointSizeF(max(6.0, base + zoom))
+        self.reader.document().setDefaultFont(font)
+
+    def on_term_clicked(self, term_id: int) -> None:
+        """A category or tag in the byline: show its posts."""
+        index = self.sidebar_model.index_of(f"term:{term_id}")
+        if index.isValid():
+            self.sidebar.scrollTo(index)
+            self.sidebar.setCurrentIndex(index)
 
     def _restore_post_selection(self) -> None:
         if self._post_id is None:
             return
         number = self.posts.row_for(self._post_id)
-        if number is not None:
+        if number is None and not self.posts.loading:
+            self._show_nothing()
+        elif number is not None:
             self.post_list.selectRow(number)
             self.post_list.scrollTo(self.posts.index(number, 0))
 
@@ -466,9 +547,15 @@ class MainWindow(QMainWindow):
     def on_deleted(self, post_ids: list[int]) -> None:
         """Posts are gone: reload the list and the counts."""
         if self._post_id in post_ids:
-            self._post_id = None
-            self.reader.clear()
+            self._show_nothing()
         self.on_refresh()
+
+    def _show_nothing(self) -> None:
+        """The selected post left the list: an empty reader, not a stale post."""
+        self._post_id = None
+        self._current_row = None
+        self.reader.show_post("", False)
+        self.reader_pane.images_bar.offer(0, "")
 
     def on_focus_search(self) -> None:
         """Put the cursor in the search field."""
@@ -571,6 +658,13 @@ def _local_paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
     if not mime.hasUrls():
         return []
     return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+
+def _string_list(value: object) -> list[str]:
+    """A list setting as QSettings hands it back (a single string for one item, None for none)."""
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
 
 
 def _find(nodes: list[NavNode], key: str) -> NavNode | None:

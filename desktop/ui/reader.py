@@ -1,62 +1,211 @@
-"""The reader: a QTextBrowser that shows a post's HTML.
+"""The reader: a QTextBrowser showing a post, with an images bar, find in page and zoom.
 
-It opens links in the system browser and never loads anything by itself (no network, no local files).
+It loads nothing by itself: a post's HTML can never make it read a local file, and remote images are
+fetched (by ``ImageLoader``, asynchronously, through a disk cache) only for posts the user allowed.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtCore import QByteArray, QObject, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QGuiApplication,
+    QImage,
+    QPalette,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtNetwork import QNetworkAccessManager, QNetworkDiskCache, QNetworkReply, QNetworkRequest
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTextBrowser,
+    QTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-STYLESHEET = """
-body { line-height: 140%; }
-h1 { font-size: x-large; margin-bottom: 4px; }
-p { margin-top: 6px; margin-bottom: 10px; }
-blockquote { margin-left: 24px; font-style: italic; }
-pre, code { font-family: monospace; }
-img { max-width: 100%; }
+TERM_SCHEME = "article-browser"
+CACHE_BYTES = 200 * 1024 * 1024
+LINE_LENGTH_EM = 42  # the text column's width, in em, on wide windows
+
+
+def stylesheet(palette: QPalette) -> str:
+    """The reading view's CSS, in the palette's colours (so it follows light and dark schemes)."""
+    link = palette.color(QPalette.ColorRole.Link).name()
+    muted = palette.color(QPalette.ColorGroup.Normal, QPalette.ColorRole.PlaceholderText).name()
+    base = palette.color(QPalette.ColorRole.Base)
+    card = palette.color(QPalette.ColorRole.AlternateBase).name()
+    rule = (base.darker(130) if base.lightness() > 128 else base.lighter(160)).name()
+    return f"""
+a {{ color: {link}; text-decoration: none; }}
+h1.title {{ font-size: xx-large; margin-bottom: 2px; }}
+p {{ margin-top: 0px; margin-bottom: 12px; line-height: 145%; }}
+li {{ margin-bottom: 4px; line-height: 140%; }}
+h2 {{ font-size: x-large; margin-top: 18px; }} h3 {{ font-size: large; margin-top: 14px; }}
+p.byline {{ color: {muted}; margin-bottom: 18px; }}
+p.caption {{ color: {muted}; font-size: small; text-align: center; margin-top: 2px; }}
+p.figure {{ text-align: center; margin-bottom: 2px; }}
+p.cite {{ color: {muted}; font-style: normal; }}
+p.notice {{ color: {muted}; font-style: italic; }}
+span.image {{ color: {muted}; }}
+blockquote {{ margin-left: 18px; margin-right: 18px; font-style: italic; }}
+pre {{ background-color: {card}; font-family: monospace; }}
+code {{ font-family: monospace; }}
+table {{ border-color: {rule}; border-collapse: collapse; margin-top: 6px; margin-bottom: 12px; }}
+td, th {{ padding: 4px; }}
+table.card {{ background-color: {card}; border-style: none; }}
+table.gallery {{ border-style: none; }}
+img {{ max-width: 100%; }}
 """
 
 
+class ImageLoader(QObject):
+    """Downloads images for the reader through a size-capped disk cache; never blocks the GUI thread."""
+
+    loaded = Signal(QUrl, QImage)
+
+    def __init__(self, cache_dir: str | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._network = QNetworkAccessManager(self)
+        self.cache = QNetworkDiskCache(self)
+        location = cache_dir or QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
+        self.cache.setCacheDirectory(f"{location}/images")
+        self.cache.setMaximumCacheSize(CACHE_BYTES)
+        self._network.setCache(self.cache)
+        self._pending: set[str] = set()
+
+    def fetch(self, url: QUrl) -> None:
+        """Start a download (or a cache read) unless one is under way."""
+        key = url.toString()
+        if key in self._pending or url.scheme() not in ("http", "https"):
+            return
+        self._pending.add(key)
+        request = QNetworkRequest(url)
+        request.setAttribute(QNetworkRequest.Attribute.CacheLoadControlAttribute,
+                             QNetworkRequest.CacheLoadControl.PreferCache)
+        request.setAttribute(QNetworkRequest.Attribute.CacheSaveControlAttribute, True)
+        request.setHeader(QNetworkRequest.KnownHeaders.UserAgentHeader, "ArticleBrowser")
+        reply = self._network.get(request)
+        reply.finished.connect(lambda: self._on_finished(reply, url))
+
+    def _on_finished(self, reply: QNetworkReply, url: QUrl) -> None:
+        self._pending.discard(url.toString())
+        image = QImage()
+        if reply.error() == QNetworkReply.NetworkError.NoError:
+            image.loadFromData(QByteArray(reply.readAll()))
+        reply.deleteLater()
+        if not image.isNull():
+            self.loaded.emit(url, image)
+
+    def clear(self) -> None:
+        """Empty the image cache."""
+        self.cache.clear()
+
+
 class Reader(QTextBrowser):
-    """Shows one post at a time."""
+    """Shows one post; answers image requests only from what ``ImageLoader`` fetched."""
 
     link_hovered = Signal(str)
+    term_clicked = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, loader: ImageLoader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._loader = loader
+        self._images_allowed = False
+        self._html = ""
+        self._images: dict[str, QImage] = {}  # this post's images that have arrived
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
-        self.document().setDefaultStyleSheet(STYLESHEET)
-        self.document().setDocumentMargin(18)
         self.anchorClicked.connect(self.on_anchor_clicked)
         self.highlighted.connect(lambda url: self.link_hovered.emit(url.toString()))
+        loader.loaded.connect(self.on_image_loaded)
+        self.apply_palette()
 
-    def show_html(self, html: str) -> None:
+    def apply_palette(self) -> None:
+        """Take the current palette's colours (links included) and show the post again in them."""
+        self.document().setDefaultStyleSheet(stylesheet(QGuiApplication.palette()))
+        if self._html:
+            self._set(self._html)
+
+    def show_post(self, html: str, images_allowed: bool) -> None:
         """Display a rendered post from the top."""
-        self.setHtml(html)
+        self._images_allowed = images_allowed
+        self._html = html
+        self._images.clear()
+        self._set(html)
         self.verticalScrollBar().setValue(0)
 
-    def loadResource(self, kind: int, url: QUrl | str) -> Any:  # noqa: N802 - Qt's name
-        """Load nothing but ``data:`` URIs.
+    def _set(self, html: str) -> None:
+        position = self.verticalScrollBar().value()
+        self.setHtml(html)
+        self._apply_margins()
+        self.verticalScrollBar().setValue(position)
 
-        Remote images wait for the reading-view issue's opt-in, and a post's HTML must never make the app
-        read a local file.
-        """
+    def _apply_margins(self) -> None:
+        """A comfortable line length: wide windows get wider side margins, not longer lines."""
+        column = self.fontMetrics().horizontalAdvance("M") * LINE_LENGTH_EM
+        side = max(18, (self.viewport().width() - column) // 2)
+        frame = self.document().rootFrame()
+        fmt = frame.frameFormat()
+        if (fmt.leftMargin(), fmt.topMargin()) != (side, 14):
+            fmt.setMargin(0)
+            fmt.setLeftMargin(side)
+            fmt.setRightMargin(side)
+            fmt.setTopMargin(14)
+            fmt.setBottomMargin(24)
+            frame.setFrameFormat(fmt)
+
+    def loadResource(self, kind: int, url: QUrl | str) -> Any:  # noqa: N802 - Qt's name
+        """Images of allowed posts come from the loader (asynchronously); nothing else is ever loaded."""
         target = url if isinstance(url, QUrl) else QUrl(url)
         if target.scheme() == "data":
             return super().loadResource(kind, target)
+        if kind == QTextDocument.ResourceType.ImageResource and self._images_allowed \
+                and target.scheme() in ("http", "https"):
+            arrived = self._images.get(target.toString())
+            if arrived is not None:
+                return arrived
+            self._loader.fetch(target)
+            placeholder = QImage(1, 1, QImage.Format.Format_ARGB32)
+            placeholder.fill(QColor(0, 0, 0, 0))
+            self.document().addResource(QTextDocument.ResourceType.ImageResource, target, placeholder)
+            return placeholder
         return None
 
+    def on_image_loaded(self, url: QUrl, image: QImage) -> None:
+        """An image arrived: scale it to the text width and lay the post out again."""
+        if not self._images_allowed or url.toString() not in self._html.replace("&amp;", "&"):
+            return
+        frame = self.document().rootFrame().frameFormat()
+        width = int(self.viewport().width() - frame.leftMargin() - frame.rightMargin() - 8)
+        if width > 0 and image.width() > width:
+            image = image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+        self._images[url.toString()] = image
+        self._set(self._html)
+
     def on_anchor_clicked(self, url: QUrl) -> None:
-        """Web and mail links open in the system browser; in-page anchors scroll; other schemes do nothing."""
+        """Web and mail links open in the browser; term links filter the list; anchors scroll."""
         if url.scheme() in ("http", "https", "mailto"):
             QDesktopServices.openUrl(url)
+        elif url.scheme() == TERM_SCHEME and url.path().startswith("term/"):
+            term = url.path().removeprefix("term/")
+            if term.isdigit():
+                self.term_clicked.emit(int(term))
         elif url.hasFragment() and not url.scheme():
             self.scrollToAnchor(url.fragment())
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        """Keep the line length as the width changes."""
+        super().resizeEvent(event)
+        self._apply_margins()
 
     def at_end(self) -> bool:
         """Whether the whole post has been scrolled through."""
@@ -67,3 +216,122 @@ class Reader(QTextBrowser):
         """Scroll one screen down."""
         bar = self.verticalScrollBar()
         bar.setValue(bar.value() + bar.pageStep())
+
+
+class FindBar(QWidget):
+    """Find in page: every match highlighted, Enter and Shift+Enter for next and previous, wrapping."""
+
+    def __init__(self, reader: Reader, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._reader = reader
+        self.field = QLineEdit()
+        self.field.setPlaceholderText("Find in post")
+        self.field.setClearButtonEnabled(True)
+        self.count = QLabel()
+        close = QToolButton()
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.clicked.connect(self.close_bar)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 2, 6, 2)
+        layout.addWidget(self.field, 1)
+        layout.addWidget(self.count)
+        layout.addWidget(close)
+        self.field.textChanged.connect(self.highlight)
+        self.field.returnPressed.connect(lambda: self.step(QGuiApplication.keyboardModifiers()))
+        self.hide()
+
+    def open_bar(self) -> None:
+        """Show the bar with the cursor in it."""
+        self.show()
+        self.field.setFocus()
+        self.field.selectAll()
+        self.highlight()
+
+    def close_bar(self) -> None:
+        """Hide the bar and the highlights."""
+        self.hide()
+        self._reader.setExtraSelections([])
+        self._reader.setFocus()
+
+    def highlight(self) -> None:
+        """Mark every match."""
+        text = self.field.text()
+        selections = []
+        if text:
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(255, 214, 0, 150))
+            cursor = self._reader.document().find(text)
+            while not cursor.isNull():
+                selection = QTextEdit.ExtraSelection()
+                selection.cursor = cursor
+                selection.format = fmt
+                selections.append(selection)
+                cursor = self._reader.document().find(text, cursor)
+        self._reader.setExtraSelections(selections)
+        self.count.setText(f"{len(selections)} match{'es' if len(selections) != 1 else ''}" if text else "")
+        if selections:
+            self.step(None, restart=True)
+
+    def step(self, modifiers: Any, restart: bool = False) -> None:
+        """Go to the next match (the previous one with Shift), wrapping around the post."""
+        text = self.field.text()
+        if not text:
+            return
+        backward = modifiers is not None and bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
+        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
+        cursor = QTextCursor(self._reader.document()) if restart else self._reader.textCursor()
+        found = self._reader.document().find(text, cursor, flags)
+        if found.isNull():  # wrap around
+            start = QTextCursor(self._reader.document())
+            start.movePosition(QTextCursor.MoveOperation.End if backward else QTextCursor.MoveOperation.Start)
+            found = self._reader.document().find(text, start, flags)
+        if not found.isNull():
+            self._reader.setTextCursor(found)
+            self._reader.ensureCursorVisible()
+
+
+class ImagesBar(QWidget):
+    """Offered above a post with images that were not loaded: this post, or always for its site."""
+
+    load_once = Signal()
+    load_site = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel()
+        once = QPushButton("Load images")
+        always = QPushButton("Always for this site")
+        once.clicked.connect(self.load_once)
+        always.clicked.connect(self.load_site)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(once)
+        layout.addWidget(always)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        self.hide()
+
+    def offer(self, count: int, site: str) -> None:
+        """Show the offer for ``count`` images of ``site``; hide it when there are none."""
+        if count:
+            self.label.setText(f"Images are not loaded, for your privacy ({count} in this post from "
+                               f"{site or 'this site'}).")
+        self.setVisible(bool(count))
+
+
+class ReaderPane(QWidget):
+    """The images bar, the reader and the find bar, stacked."""
+
+    def __init__(self, loader: ImageLoader, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.reader = Reader(loader)
+        self.images_bar = ImagesBar()
+        self.find_bar = FindBar(self.reader)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.images_bar)
+        layout.addWidget(self.reader, 1)
+        layout.addWidget(self.find_bar)

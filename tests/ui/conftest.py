@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.core.library import Library
 from desktop.ui.library_worker import LibraryWorker
 from desktop.ui.main_window import MainWindow
+from desktop.ui.reader import ImageLoader
 
 
 class Opened:
@@ -17,13 +18,15 @@ class Opened:
         self.qtbot = qtbot
         self.library = tmp_path / "library"
         self.settings = tmp_path / "settings.ini"
+        self.cache = tmp_path / "cache"
         self.windows: list[tuple[MainWindow, LibraryWorker]] = []
         Library.open(self.library).close()
 
     def window(self, size: tuple[int, int] | None = (1100, 700)) -> MainWindow:
         worker = LibraryWorker(self.library)
         worker.start()
-        window = MainWindow(self.library, worker, QSettings(str(self.settings), QSettings.Format.IniFormat))
+        window = MainWindow(self.library, worker, QSettings(str(self.settings), QSettings.Format.IniFormat),
+                            ImageLoader(str(self.cache)))
         self.qtbot.addWidget(window)
         if size is not None:
             window.resize(*size)

@@ -74,6 +74,9 @@ def clean_content(markup: str, options: Options = Options()) -> str:
         _quote(soup, tag)
     for tag in soup.find_all(True):
         _clean_tag(soup, tag, options)
+    for paragraph in soup.find_all("p"):
+        if not paragraph.get_text(strip=True) and paragraph.find(["img", "span", "br"]) is None:
+            paragraph.decompose()  # left empty by what was removed
     return str(soup).strip()
 
 
@@ -162,7 +165,8 @@ def _embed_card(soup: BeautifulSoup, tag: Tag, options: Options) -> None:
         kind = {"video": "Video", "audio": "Audio"}.get(tag.name, "Embedded content")
     caption = tag.find("figcaption")
     caption_text = caption.get_text(" ", strip=True) if caption else ""
-    quoted = tag.get_text(" ", strip=True) if tag.name == "blockquote" else ""
+    quote = tag if tag.name == "blockquote" else tag.find("blockquote")
+    quoted = " ".join(quote.get_text(" ", strip=True).split()) if quote is not None else ""
     label = f"▶ {kind} on {host}" if host else f"▶ {kind}"
     detail = quoted or (caption_text if caption_text and caption_text != url else "")
     tag.replace_with(_card(soup, label, url, detail))

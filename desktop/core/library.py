@@ -650,7 +650,7 @@ class Library:
         self._conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
 
     def generation(self) -> int:
-        """A number that grows with every change to the library (imports, deletions, reading state)."""
+        """A number that grows with every change to the library's content (imports, deletions)."""
         return int(self._conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
 
     def cached(self, name: str, generation: int) -> str | None:
@@ -938,11 +938,17 @@ class Library:
         self._set_state("starred", post_ids, starred)
 
     def _set_state(self, column: str, post_ids: Sequence[int], value: bool) -> None:
-        with self.transaction():
+        # Reading state is not content: it leaves the generation (and what is cached for it) alone.
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
             self._conn.executemany(
                 f"INSERT INTO post_state (post_id, {column}) VALUES (?, ?) "
                 f"ON CONFLICT (post_id) DO UPDATE SET {column} = excluded.{column}",
                 [(post_id, int(value)) for post_id in post_ids])
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
 
 
 def _words(name: str | None) -> list[str]:

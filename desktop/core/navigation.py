@@ -46,10 +46,19 @@ def cached_navigation(library: Library) -> list[NavNode]:
     name = f"navigation/{datetime.now().astimezone().strftime('%z')}"
     cached = library.cached(name, generation)
     if cached is not None:
-        return [_decode(node) for node in json.loads(cached)]
+        nodes = [_decode(node) for node in json.loads(cached)]
+        apply_state_counts(nodes, library.state_counts())  # reading state changes without a new generation
+        return nodes
     nodes = navigation(library)
     library.remember(name, generation, json.dumps([_encode(node) for node in nodes]))
     return nodes
+
+
+def apply_state_counts(nodes: list[NavNode], counts: dict[str, int]) -> None:
+    """Set the All, Unread and Starred counts (they change as posts are read, the rest does not)."""
+    for node in nodes:
+        if node.key in counts:
+            node.count = counts[node.key]
 
 
 def _encode(node: NavNode) -> dict[str, Any]:

@@ -24,6 +24,7 @@ class LibraryWorker(QObject):
 
     page_ready = Signal(int, int, object, int)  # serial, offset, rows, total
     navigation_ready = Signal(object)  # list[NavNode]
+    counts_ready = Signal(object)  # {"all": n, "unread": n, "starred": n}
     post_ready = Signal(int, object, str, int, bool)  # post id, PostRow or None, HTML, images held back, shown
     raw_ready = Signal(int, str)  # post id, raw JSON (pretty-printed when it parses)
     state_changed = Signal(object, str, bool)  # post ids, "read" or "starred", value
@@ -81,6 +82,10 @@ class LibraryWorker(QObject):
     def fetch_navigation(self) -> None:
         """The sidebar's tree with counts."""
         self._call.emit(lambda: self.navigation_ready.emit(cached_navigation(self._lib())))
+
+    def fetch_counts(self) -> None:
+        """The All, Unread and Starred counts."""
+        self._call.emit(lambda: self.counts_ready.emit(self._lib().state_counts()))
 
     def fetch_post(self, post_id: int, images: bool) -> None:
         """A post rendered for the reader, with its images when ``images`` is true."""

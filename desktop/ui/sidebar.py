@@ -34,6 +34,13 @@ class SidebarModel(QAbstractItemModel):
             stack.extend((child, node) for child in node.children)
         self.endResetModel()
 
+    def set_counts(self, counts: dict[str, int]) -> None:
+        """Update the counts of the top-level entries named in ``counts`` (All, Unread, Starred)."""
+        for row, node in enumerate(self._roots):
+            if node.key in counts and node.count != counts[node.key]:
+                node.count = counts[node.key]
+                self.dataChanged.emit(self.index(row, COL_COUNT), self.index(row, COL_COUNT))
+
     def node(self, index: _Index) -> NavNode | None:
         """The node behind an index."""
         return index.internalPointer() if index.isValid() else None

@@ -52,6 +52,7 @@ class Options:
 
     base_url: str | None = None
     images: bool = False
+    image_width: int = 1024  # pixels the reader's text column can show; picks the srcset candidate
 
 
 def clean_content(markup: str, options: Options = Options()) -> str:
@@ -188,10 +189,30 @@ def _embed_card(soup: BeautifulSoup, tag: Tag, options: Options) -> None:
     tag.replace_with(_card(soup, label, url, detail))
 
 
+def best_source(src: str, srcset: str, width: int) -> str:
+    """The ``srcset`` candidate that fits ``width``: the smallest at least that wide, else the widest.
+
+    ``srcset`` reads ``url 300w, url 1024w``; ``src`` is the answer when it has no width candidates.
+    """
+    candidates: list[tuple[int, str]] = []
+    for part in srcset.split(","):
+        pieces = part.split()
+        if len(pieces) == 2 and pieces[1].endswith("w") and pieces[1][:-1].isdigit():
+            candidates.append((int(pieces[1][:-1]), pieces[0]))
+    if not candidates:
+        return src
+    candidates.sort()
+    return next((url for w, url in candidates if w >= width), candidates[-1][1])
+
+
 def _image_html(soup: BeautifulSoup, img: Tag, options: Options) -> Tag:
     """The image itself when images are allowed, or a placeholder with its alt text."""
     src = img.get("src")
-    src = urljoin(options.base_url or "", src.strip()) if isinstance(src, str) else ""
+    src = src.strip() if isinstance(src, str) else ""
+    srcset = img.get("srcset")
+    if options.images and isinstance(srcset, str):
+        src = best_source(src, srcset, options.image_width)
+    src = urljoin(options.base_url or "", src)
     alt = str(img.get("alt") or "").strip()
     if options.images and urlsplit(src).scheme in ("http", "https"):
         return soup.new_tag("img", attrs={"src": src, "alt": alt})

@@ -296,6 +296,12 @@ class MainWindow(QMainWindow):
         self.settings.setValue("selection/post", self._post_id if self._post_id is not None else "")
         self.settings.sync()
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        """A new palette (light or dark) reaches the reader's colours too."""
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.reader.apply_palette()
+        super().changeEvent(event)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Save settings; stop a running import between files before closing."""
         self.save_settings()

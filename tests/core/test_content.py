@@ -54,6 +54,15 @@ def test_images_are_placeholders_unless_allowed_and_pixels_vanish():
     assert "p.gif" not in shown and "file:" not in shown
 
 
+def test_the_image_size_that_fits_is_chosen_from_srcset():
+    markup = ('<img src="https://e.com/full.jpg" srcset="https://e.com/s.jpg 300w, https://e.com/l.jpg 1024w, '
+              'https://e.com/xl.jpg 2048w" alt="x">')
+    assert 'src="https://e.com/l.jpg"' in clean_content(markup, Options(images=True, image_width=800))
+    assert 'src="https://e.com/xl.jpg"' in clean_content(markup, Options(images=True, image_width=1800))
+    assert 'src="https://e.com/xl.jpg"' in clean_content(markup, Options(images=True, image_width=4000))
+    assert "[image: x]" in clean_content(markup, Options(images=False))
+
+
 def test_gallery_is_a_grid_and_quotes_keep_their_citation():
     gallery = "".join(f'<figure class="wp-block-image"><img src="https://e.com/{i}.jpg" alt="p{i}"/></figure>'
                       for i in range(5))

@@ -55,7 +55,8 @@ def post_text(title: str, byline: str, post: dict[str, Any]) -> str:
 
 
 def post_html(row: Any, post: dict[str, Any], *, images: bool = False,
-              terms: Sequence[tuple[str, int, str]] = (), featured: tuple[str, str] | None = None) -> str:
+              terms: Sequence[tuple[str, int, str]] = (), featured: tuple[str, str] | None = None,
+              image_width: int = 1024) -> str:
     """The reader's HTML for a stored post: title, byline, featured image, then the cleaned content.
 
     ``row`` is the library's ``PostRow``; ``terms`` are (taxonomy, term id, name) for links that filter the
@@ -68,7 +69,7 @@ def post_html(row: Any, post: dict[str, Any], *, images: bool = False,
         body = ('<p class="notice">This post is password-protected. WordPress does not include the text of '
                 "protected posts in what it exports; open the original to read it.</p>")
     else:
-        body = clean_content(rendered, Options(base_url=row.link, images=images))
+        body = clean_content(rendered, Options(base_url=row.link, images=images, image_width=image_width))
         if not re.sub(r"<[^>]*>", "", body).strip() and "<img" not in body and "card" not in body:
             body = '<p class="notice">This post is empty.</p>'
     parts = [f"<h1 class=\"title\">{html.escape(row.title or '(untitled)')}</h1>", _byline(row, terms)]

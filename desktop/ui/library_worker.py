@@ -87,8 +87,8 @@ class LibraryWorker(QObject):
         """The All, Unread and Starred counts."""
         self._call.emit(lambda: self.counts_ready.emit(self._lib().state_counts()))
 
-    def fetch_post(self, post_id: int, images: bool) -> None:
-        """A post rendered for the reader, with its images when ``images`` is true."""
+    def fetch_post(self, post_id: int, images: bool, width: int = 1024) -> None:
+        """A post rendered for the reader, with its images (sized for ``width`` pixels) when allowed."""
         def work() -> None:
             library = self._lib()
             row = library.post(post_id)
@@ -97,7 +97,7 @@ class LibraryWorker(QObject):
                 self.post_ready.emit(post_id, None, "", 0, images)
                 return
             html = post_html(row, json.loads(raw), images=images, terms=library.post_terms(post_id),
-                             featured=library.featured_image(post_id))
+                             featured=library.featured_image(post_id), image_width=width)
             held_back = 0 if images else html.count('class="image"')
             self.post_ready.emit(post_id, row, html, held_back, images)
         self._call.emit(work)

@@ -394,7 +394,7 @@ class MainWindow(QMainWindow):
             return
         post = selected[0]
         self._post_id = post.id
-        self.worker.fetch_post(post.id, self._images_allowed(post))
+        self.worker.fetch_post(post.id, self._images_allowed(post), self.reader.image_width())
         if not post.read:
             self.worker.set_state([post.id], "read", True)
 
@@ -417,7 +417,7 @@ class MainWindow(QMainWindow):
         """Load this post's images (this time)."""
         if self._current_row is not None:
             self._images_once = self._current_row.id
-            self.worker.fetch_post(self._current_row.id, True)
+            self.worker.fetch_post(self._current_row.id, True, self.reader.image_width())
 
     def on_load_images_for_site(self) -> None:
         """Load images for every post of this post's site, from now on."""
@@ -425,13 +425,14 @@ class MainWindow(QMainWindow):
             sites = _string_list(self.settings.value("images/sites", []))
             if self._current_row.site not in sites:
                 self.settings.setValue("images/sites", [*sites, self._current_row.site])
-            self.worker.fetch_post(self._current_row.id, True)
+            self.worker.fetch_post(self._current_row.id, True, self.reader.image_width())
 
     def on_images_everywhere(self, checked: bool) -> None:
         """The setting that loads images for every post."""
         self.settings.setValue("images/everywhere", checked)
         if self._current_row is not None:
-            self.worker.fetch_post(self._current_row.id, self._images_allowed(self._current_row))
+            self.worker.fetch_post(self._current_row.id, self._images_allowed(self._current_row),
+                                   self.reader.image_width())
 
     def on_clear_image_cache(self) -> None:
         """Forget every downloaded image."""

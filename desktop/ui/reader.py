@@ -180,6 +180,12 @@ class Reader(QTextBrowser):
             return placeholder
         return None
 
+    def image_width(self) -> int:
+        """Device pixels an image needs to fill the text column."""
+        frame = self.document().rootFrame().frameFormat()
+        width = self.viewport().width() - frame.leftMargin() - frame.rightMargin()
+        return max(320, int(width * self.devicePixelRatioF()))
+
     def on_image_loaded(self, url: QUrl, image: QImage) -> None:
         """An image arrived: scale it to the text width and lay the post out again."""
         if not self._images_allowed or url.toString() not in self._html.replace("&amp;", "&"):

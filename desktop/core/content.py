@@ -87,6 +87,10 @@ def _clean(markup: str, options: Options) -> str:
         _figure(soup, tag)
     for tag in soup.find_all("blockquote"):
         _quote(soup, tag)
+    for table in soup.find_all("table"):
+        if not {"card", "gallery"} & set(_classes(table)):
+            for cell in table.find_all(["td", "th"]):
+                cell["class"] = "data"  # ruled rows, styled by the reader
     for tag in soup.find_all(True):
         _clean_tag(soup, tag, options)
     for paragraph in soup.find_all("p"):
@@ -296,16 +300,12 @@ def _clean_tag(soup: BeautifulSoup, tag: Tag, options: Options) -> None:
         tag.unwrap()
         return
     anchor = tag.get("id")
-    keep_class = [c for c in _classes(tag) if c in ("caption", "figure", "cite", "card", "gallery", "image")]
+    keep_class = [c for c in _classes(tag) if c in ("caption", "figure", "cite", "card", "gallery", "image", "data")]
     tag.attrs = {name: value for name, value in tag.attrs.items() if name in allowed}
     if keep_class:
         tag.attrs["class"] = " ".join(keep_class)
     if tag.name == "table":
-        tag.attrs.setdefault("width", "100%")
-        tag.attrs.setdefault("cellpadding", "4")
-        if not keep_class:
-            tag.attrs["border"] = "1"
-            tag.attrs["cellspacing"] = "0"
+        tag.attrs.update({"width": "100%", "cellpadding": "4", "cellspacing": "0"})
     if isinstance(anchor, str) and anchor and tag.name != "a":
         tag.insert(0, soup.new_tag("a", attrs={"name": anchor}))
     if tag.name == "a":

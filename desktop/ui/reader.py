@@ -59,8 +59,8 @@ span.image {{ color: {muted}; }}
 blockquote {{ margin-left: 18px; margin-right: 18px; font-style: italic; }}
 pre {{ background-color: {card}; font-family: monospace; }}
 code {{ font-family: monospace; }}
-table {{ border-color: {rule}; border-collapse: collapse; margin-top: 6px; margin-bottom: 12px; }}
-td, th {{ padding: 4px; }}
+table {{ margin-top: 6px; margin-bottom: 12px; }}
+td.data, th.data {{ padding: 4px; border-bottom: 1px solid {rule}; }}
 table.card {{ background-color: {card}; border-style: none; }}
 table.gallery {{ border-style: none; }}
 img {{ max-width: 100%; }}

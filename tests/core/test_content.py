@@ -77,7 +77,7 @@ def test_gallery_is_a_grid_and_quotes_keep_their_citation():
     assert "[caption" not in out and "Caption text" in out
 
 
-@pytest.mark.parametrize("name", ["seed", "tricky"])
+@pytest.mark.parametrize("name", ["seed", "tricky", "gallery", "protected"])
 def test_golden(name, seed):
     source = seed if name == "seed" else GOLDEN / "tricky.json"
     post = json.loads(source.read_text(encoding="utf-8"))

@@ -70,8 +70,21 @@ def clean_content(markup: str, options: Options = Options()) -> str:
 
 
 def _clean(markup: str, options: Options) -> str:
-    markup = _SHORTCODE.sub("", markup)
-    soup = BeautifulSoup(markup, "html.parser")
+    soup = BeautifulSoup(_SHORTCODE.sub("", markup), "html.parser")
+    _remove(soup)
+    _restructure(soup, options)
+    for tag in soup.find_all(True):
+        _clean_tag(soup, tag, options)
+    for paragraph in soup.find_all("p"):
+        if not paragraph.get_text(strip=True) and paragraph.find(["img", "span", "br"]) is None:
+            paragraph.decompose()  # left empty by what was removed
+    result = str(soup).strip()
+    soup.decompose()  # break the tree's parent/child cycles so reference counting frees it now
+    return result
+
+
+def _remove(soup: BeautifulSoup) -> None:
+    """Comments (block markers), what must never be shown, and tracking pixels."""
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     for tag in soup.find_all(_DROP):
@@ -79,6 +92,10 @@ def _clean(markup: str, options: Options) -> str:
     for tag in soup.find_all("img"):
         if _is_pixel(tag):
             tag.decompose()
+
+
+def _restructure(soup: BeautifulSoup, options: Options) -> None:
+    """What QTextBrowser cannot lay out as it is: galleries, embeds, figures, quotes, data tables."""
     for tag in soup.find_all(_is_gallery):
         _gallery(soup, tag, options)
     for tag in soup.find_all(_is_embed):
@@ -91,14 +108,6 @@ def _clean(markup: str, options: Options) -> str:
         if not {"card", "gallery"} & set(_classes(table)):
             for cell in table.find_all(["td", "th"]):
                 cell["class"] = "data"  # ruled rows, styled by the reader
-    for tag in soup.find_all(True):
-        _clean_tag(soup, tag, options)
-    for paragraph in soup.find_all("p"):
-        if not paragraph.get_text(strip=True) and paragraph.find(["img", "span", "br"]) is None:
-            paragraph.decompose()  # left empty by what was removed
-    result = str(soup).strip()
-    soup.decompose()  # break the tree's parent/child cycles so reference counting frees it now
-    return result
 
 
 def _is_pixel(img: Tag) -> bool:

@@ -79,7 +79,7 @@ def test_gallery_is_a_grid_and_quotes_keep_their_citation():
 
 @pytest.mark.parametrize("name", ["seed", "tricky", "gallery", "protected"])
 def test_golden(name, seed):
-    source = seed if name == "seed" else GOLDEN / "tricky.json"
+    source = seed if name == "seed" else GOLDEN / f"{name}.json"
     post = json.loads(source.read_text(encoding="utf-8"))
     row = _Row(post)
     rendered = post_html(row, post, terms=[("category", 8, "Politics")])

@@ -210,7 +210,7 @@ def best_source(src: str, srcset: str, width: int) -> str:
     candidates: list[tuple[int, str]] = []
     for part in srcset.split(","):
         pieces = part.split()
-        if len(pieces) == 2 and pieces[1].endswith("w") and pieces[1][:-1].isdigit():
+        if len(pieces) == 2 and pieces[1].endswith("w") and pieces[1][:-1].isdecimal():
             candidates.append((int(pieces[1][:-1]), pieces[0]))
     if not candidates:
         return src

@@ -215,7 +215,7 @@ def _class_terms(class_list: Any) -> dict[str, list[int | str]]:
         for prefix, taxonomy in _CLASS_PREFIXES:
             if cls.startswith(prefix) and len(cls) > len(prefix):
                 rest = cls[len(prefix) :]
-                result.setdefault(taxonomy, []).append(int(rest) if rest.isdigit() else rest)
+                result.setdefault(taxonomy, []).append(int(rest) if rest.isdecimal() else rest)
     return result
 
 
@@ -225,7 +225,7 @@ def as_int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isdecimal():
         return int(value)
     return None
 

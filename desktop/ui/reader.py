@@ -203,7 +203,7 @@ class Reader(QTextBrowser):
             QDesktopServices.openUrl(url)
         elif url.scheme() == TERM_SCHEME and url.path().startswith("term/"):
             term = url.path().removeprefix("term/")
-            if term.isdigit():
+            if term.isdecimal():
                 self.term_clicked.emit(int(term))
         elif url.hasFragment() and not url.scheme():
             self.scrollToAnchor(url.fragment())

@@ -96,3 +96,11 @@ def test_local_only_date_is_marked():
 def test_protected_post():
     record = classify_obj(post(1, content={"rendered": "", "protected": True}))
     assert record.protected and record.content_text == ""
+
+
+def test_ids_must_be_numbers():
+    from desktop.core.taxonomy import as_int
+
+    assert as_int("42") == 42 and as_int(7) == 7
+    assert as_int("²") is None and as_int(True) is None and as_int("4.5") is None
+    assert classify_obj({"id": "²", "title": "x", "content": "y"}).reason == "an article without an id"

@@ -44,6 +44,16 @@ def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return platformdirs.user_cache_path(APP_NAME, appauthor=False)
 
 
+def log_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """Where the log is written: ``$ARTICLE_BROWSER_LOGS``, else the user log dir."""
+    if override:
+        return Path(override).expanduser()
+    env = os.environ.get("ARTICLE_BROWSER_LOGS")
+    if env:
+        return Path(env).expanduser()
+    return platformdirs.user_log_path(APP_NAME, appauthor=False)
+
+
 def resource(relative: str) -> Path:
     """A file shipped in ``resources/``: inside the installed package, or at the top of a source checkout."""
     package = Path(__file__).resolve().parent

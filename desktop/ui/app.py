@@ -1,35 +1,64 @@
-"""Start the GUI: check the library, then the worker, the window and the event loop."""
+"""Start the GUI: hand files to a running instance, or check the library and open the window."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from desktop import logs
 from desktop.core.library import Library, LibraryError
 from desktop.paths import resource
 from desktop.ui.library_worker import LibraryWorker
 from desktop.ui.main_window import MainWindow
+from desktop.ui.single_instance import InstanceServer, hand_over, server_name
+
+
+class CrashReporter(QObject):
+    """Shows an uncaught exception's message on the GUI thread, whichever thread raised it."""
+
+    crashed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__()
+        self._parent = parent
+        self.crashed.connect(self.on_crashed)
+
+    def on_crashed(self, text: str) -> None:
+        """A friendly dialog; the traceback is in the log."""
+        QMessageBox.critical(self._parent, "Article Browser", text)
 
 
 def start(library_path: Path, settings_path: Path, files: list[Path]) -> int:
     """Run the application until its window closes; returns the exit code."""
     app = QApplication.instance() or QApplication([])
     app.setApplicationName("Article Browser")
+    app.setDesktopFileName("io.github.articlebrowser.ArticleBrowser")
     app.setWindowIcon(QIcon(str(resource("icons/article-browser.svg"))))
+    name = server_name(library_path)
+    if hand_over(name, files):
+        return 0  # the running window imports them and comes to the front
+    log_path = logs.setup()
+    logs.log.info("starting with the library in %s", library_path)
     try:
         Library.open(library_path).close()  # create it, or refuse it before any window shows
     except LibraryError as error:
+        logs.log.error("%s", error)
         QMessageBox.critical(None, "Article Browser", str(error))
         return 1
     settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
     worker = LibraryWorker(library_path)
     worker.start()
     window = MainWindow(library_path, worker, settings)
+    reporter = CrashReporter(window)
+    logs.install_crash_handler(reporter.crashed.emit, log_path)
+    server = InstanceServer(name, app)
+    server.files_received.connect(window.on_files_from_another_launch)
     window.show()
     window.import_paths(files)
     code = app.exec()
     worker.stop()
+    logs.log.info("closed")
     return int(code)

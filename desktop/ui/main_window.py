@@ -45,6 +45,7 @@ from desktop import __version__
 from desktop.core.importer import Progress, Summary
 from desktop.core.library import PostFilter, PostRow
 from desktop.core.navigation import NavNode
+from desktop.logs import log
 from desktop.paths import cache_dir, resource
 from desktop.ui.importing import ImportQueue, ImportReport
 from desktop.ui.library_worker import LibraryWorker
@@ -581,9 +582,9 @@ class MainWindow(QMainWindow):
                           f"<p>Library: <code>{self.library_path}</code></p>")
 
     def on_worker_failed(self, details: str) -> None:
-        """A bug, not bad input: say so without a traceback in the user's face."""
+        """A bug, not bad input: say so without a traceback in the user's face; the log has it."""
         self.status.setText("Something went wrong; the library is unchanged. Details are in the log.")
-        print(details)
+        log.error("%s", details)
 
     # -- importing -----------------------------------------------------------------------------------------
     def import_paths(self, paths: list[Path]) -> None:
@@ -593,6 +594,14 @@ class MainWindow(QMainWindow):
             self.imports.add(paths)
             if self.imports.waiting:
                 self.status.setText(f"Queued {len(paths)} item{'s' if len(paths) != 1 else ''} to import next")
+
+    def on_files_from_another_launch(self, paths: list[Path]) -> None:
+        """``article-browser FILE...`` ran while this window was open: import them, come to the front."""
+        self.import_paths(paths)
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
 
     def on_import_files(self) -> None:
         """File ▸ Import Files…."""
@@ -628,6 +637,9 @@ class MainWindow(QMainWindow):
     def on_import_finished(self, summary: Summary) -> None:
         """One line in the status bar; a report when anything failed or was skipped."""
         self.status.setText(summary.headline())
+        log.info("%s", summary.headline())
+        for result in summary.failed:
+            log.warning("%s: %s", result.path, result.reason())
         self.on_refresh()
         if any(f.status in ("failed", "skipped", "cancelled") for f in summary.files):
             self.report = ImportReport(summary, self)

@@ -9,6 +9,7 @@ files (a file being imported when that happens is rolled back and reported as ca
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -212,6 +213,8 @@ def import_paths(
                 result.error = str(error)
             except LibraryError as error:
                 result.error = str(error)
+            except sqlite3.OperationalError as error:  # another process held the library for too long
+                result.error = f"not imported: the library stayed busy ({error}); import it again"
             next_file = files[index + 1] if index + 1 < len(files) else None
             yield Progress(index + 1, len(files), posts_done, next_file)
     finally:

@@ -70,3 +70,22 @@ def test_library_from_environment(tmp_path, seed):
                           env=env)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "home" / "library.sqlite3").exists()
+
+
+def test_two_processes_importing_into_one_library_at_once(tmp_path):
+    lib = str(tmp_path / "lib")
+    batches = []
+    for n in range(2):
+        folder = tmp_path / f"batch{n}"
+        folder.mkdir()
+        for f in range(6):
+            write_json(folder / f"p{f}.json", [post(n * 1000 + f * 100 + i) for i in range(100)])
+        batches.append(folder)
+    launches = [subprocess.Popen([sys.executable, "-m", "desktop", "--library", lib, "import", str(b)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for b in batches]
+    for launch in launches:
+        out, err = launch.communicate(timeout=120)
+        assert launch.returncode == 0, out + err
+        assert "Imported 6 files: 600 new" in out
+    code, out, _ = run("--library", lib, "stats", "--json")
+    assert json.loads(out)["posts"] == 1200

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QEvent, QObject, QSettings, Signal
+from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import logs
@@ -14,6 +14,19 @@ from desktop.paths import resource
 from desktop.ui.library_worker import LibraryWorker
 from desktop.ui.main_window import MainWindow
 from desktop.ui.single_instance import InstanceServer, hand_over, server_name
+
+
+class FileOpenForwarder(QObject):
+    """macOS sends the files a user opens with the app (Finder, Dock) as QFileOpenEvent to the application."""
+
+    files = Signal(list)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Forward a file-open event's path."""
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent) and event.file():
+            self.files.emit([Path(event.file())])
+            return True
+        return False
 
 
 class CrashReporter(QObject):
@@ -56,6 +69,9 @@ def start(library_path: Path, settings_path: Path, files: list[Path]) -> int:
     logs.install_crash_handler(reporter.crashed.emit, log_path)
     server = InstanceServer(name, app)
     server.files_received.connect(window.on_files_from_another_launch)
+    opener = FileOpenForwarder(app)
+    opener.files.connect(window.on_files_from_another_launch)
+    app.installEventFilter(opener)
     window.show()
     window.import_paths(files)
     code = app.exec()

@@ -88,4 +88,4 @@ def test_two_processes_importing_into_one_library_at_once(tmp_path):
         assert launch.returncode == 0, out + err
         assert "Imported 6 files: 600 new" in out
     code, out, _ = run("--library", lib, "stats", "--json")
-    assert json.loads(out)["posts"] == 1200
+    assert code == 0 and json.loads(out)["posts"] == 1200

@@ -53,3 +53,21 @@ def test_uncaught_exceptions_are_logged_and_shown(tmp_path, monkeypatch):
     text = log_path.read_text(encoding="utf-8")
     assert "ValueError: boom" in text and "ZeroDivisionError" in text and "Traceback" in text
     assert len(shown) == 2 and "Your library is intact" in shown[0] and str(log_path) in shown[0]
+
+
+def test_macos_file_open_events_import_the_file(qtbot, opened, tmp_path, qapp):
+    from PySide6.QtGui import QFileOpenEvent
+
+    from desktop.ui.app import FileOpenForwarder
+
+    window = opened.window()
+    forwarder = FileOpenForwarder()
+    forwarder.files.connect(window.on_files_from_another_launch)
+    qapp.installEventFilter(forwarder)
+    try:
+        file = write_json(tmp_path / "opened.json", [post(5)])
+        qapp.sendEvent(qapp, QFileOpenEvent(str(file)))
+        wait_for_import(qtbot, window)
+        assert window.posts.total == 1
+    finally:
+        qapp.removeEventFilter(forwarder)

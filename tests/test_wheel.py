@@ -1,6 +1,5 @@
-"""The wheel carries the app and its resources, and works installed away from the source tree."""
+"""The wheel carries the app and its resources: installed into a fresh venv, its command works."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,32 +10,29 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory):
+def venv(tmp_path_factory):
     work = tmp_path_factory.mktemp("wheel")
     build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work), str(ROOT)],
                            capture_output=True, text=True)
-    if build.returncode != 0:
-        pytest.fail(f"building the wheel failed:\n{build.stdout}\n{build.stderr}")
+    assert build.returncode == 0, build.stdout + build.stderr
     (wheel,) = work.glob("article_browser-*.whl")
-    site = work / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
-                   check=True)
-    return site
+    env = work / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(env)], check=True)
+    install = subprocess.run([str(env / "bin" / "pip"), "install", "-q", str(wheel)], capture_output=True, text=True)
+    assert install.returncode == 0, install.stdout + install.stderr
+    return env
 
 
-def run(site: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(site))
-    return subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True)
-
-
-def test_the_installed_wheel_runs_headless(installed, tmp_path, seed):
-    where = run(installed, "-c", "import desktop, desktop.paths as p; print(desktop.__file__); "
-                "print(p.resource('icons/article-browser.svg'))", cwd=tmp_path)
-    assert where.returncode == 0, where.stderr
-    module, icon = where.stdout.split()
-    assert module.startswith(str(installed)) and icon.startswith(str(installed))
-    version = run(installed, "-m", "desktop", "--version", cwd=tmp_path)
+def test_the_installed_command_runs_from_the_wheel(venv, tmp_path, seed):
+    command = str(venv / "bin" / "article-browser")
+    version = subprocess.run([command, "--version"], capture_output=True, text=True, cwd=tmp_path)
     assert version.returncode == 0 and version.stdout.startswith("article-browser ")
-    imported = run(installed, "-m", "desktop", "--library", str(tmp_path / "lib"), "import", str(seed), cwd=tmp_path)
+    where = subprocess.run([str(venv / "bin" / "python"), "-c", "import desktop, desktop.paths as p; "
+                            "print(desktop.__file__); print(p.resource('icons/article-browser.svg'))"],
+                           capture_output=True, text=True, cwd=tmp_path)
+    module, icon = where.stdout.split()
+    assert module.startswith(str(venv)) and icon.startswith(str(venv))  # not the source tree
+    imported = subprocess.run([command, "--library", str(tmp_path / "lib"), "import", str(seed)],
+                              capture_output=True, text=True, cwd=tmp_path)
     assert imported.returncode == 0, imported.stderr
     assert "post-924.json: 1 new" in imported.stdout

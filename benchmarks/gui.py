@@ -83,14 +83,13 @@ def _child_start(library: Path, settings: Path) -> None:
 
 
 def _child_switch(library: Path, settings: Path) -> None:
+    from heartbeat import wait_until
+
     app, worker, window = _open_window(library, settings)
 
-    def wait(condition, limit: float = 30.0) -> None:
-        end = time.perf_counter() + limit
-        while not condition():
-            app.processEvents()
-            if time.perf_counter() > end:
-                raise TimeoutError
+    def wait(condition) -> None:
+        wait_until(app, condition, 30.0)
+
     wait(lambda: window.sidebar_model.rowCount() > 0 and not window.posts.loading)
 
     keys = []
@@ -125,23 +124,13 @@ def _child_switch(library: Path, settings: Path) -> None:
 
 
 def _child_stalls(library: Path, settings: Path, corpus: Path) -> None:
-    from PySide6.QtCore import QElapsedTimer, QTimer
+    from heartbeat import Heartbeat
+    from PySide6.QtCore import QTimer
 
     app, worker, window = _open_window(library, settings)
-    clock = QElapsedTimer()
-    gaps: list[int] = []
-    last = [0]
-
-    def tick() -> None:
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    heartbeat = QTimer(interval=5)
-    heartbeat.timeout.connect(tick)
+    heartbeat = Heartbeat()
 
     def begin() -> None:
-        clock.start()
         heartbeat.start()
         window.import_paths([corpus])
 
@@ -150,7 +139,7 @@ def _child_stalls(library: Path, settings: Path, corpus: Path) -> None:
             QTimer.singleShot(50, finish)
             return
         heartbeat.stop()
-        print(f"ticks\t{len(gaps)}\nmax_gap\t{max(gaps)}\nelapsed\t{clock.elapsed()}")
+        print(f"ticks\t{len(heartbeat.gaps)}\nmax_gap\t{heartbeat.longest}\nelapsed\t{heartbeat.elapsed()}")
         print(f"status\t{window.status.text()}")
         app.quit()
 

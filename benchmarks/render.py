@@ -54,7 +54,8 @@ def core(posts: list[dict]) -> None:
 
 def window(posts: list[dict], work: Path) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+    from heartbeat import Heartbeat, wait_until
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from desktop.core.importer import import_paths
@@ -85,12 +86,8 @@ def window(posts: list[dict], work: Path) -> None:
     win.resize(1280, 860)
     win.show()
 
-    def wait(condition, limit: float = 60.0) -> None:
-        end = time.perf_counter() + limit
-        while not condition():
-            app.processEvents()
-            if time.perf_counter() > end:
-                raise TimeoutError
+    def wait(condition) -> None:
+        wait_until(app, condition)
 
     wait(lambda: not win.posts.loading and win.posts.rowCount() > 60)
     timings = []
@@ -104,22 +101,10 @@ def window(posts: list[dict], work: Path) -> None:
     print(f"select to painted article, {len(timings)} posts: median {statistics.median(timings):.1f} ms, "
           f"max {max(timings):.1f} ms  (target: median 50 ms)")
 
-    clock = QElapsedTimer()
-    gaps: list[int] = []
-    last = [0]
-
-    def tick() -> None:
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        last[0] = now
-
-
-    heartbeat = QTimer(interval=5)
-    heartbeat.timeout.connect(tick)
+    heartbeat = Heartbeat()
     win.search.setText("long post")
     win.on_search()
     wait(lambda: not win.posts.loading and win.posts.total >= 1 and win.posts.post(0).title == "A very long post")
-    clock.start()
     heartbeat.start()
     started = time.perf_counter()
     win.post_list.selectRow(0)
@@ -130,7 +115,7 @@ def window(posts: list[dict], work: Path) -> None:
         app.processEvents()
         time.sleep(0.005)
     heartbeat.stop()
-    print(f"the long post: shown after {shown:.0f} ms; longest GUI-thread gap {max(gaps)} ms "
+    print(f"the long post: shown after {shown:.0f} ms; longest GUI-thread gap {heartbeat.longest} ms "
           f"(target 300 ms)")
     worker.stop()
 

@@ -11,47 +11,34 @@ APP_NAME = "article-browser"
 HOME_VARIABLE = "ARTICLE_BROWSER_HOME"
 
 
-def library_dir(override: str | os.PathLike[str] | None = None) -> Path:
+PathLike = str | os.PathLike[str] | None
+
+
+def _chosen(override: PathLike, variable: str, default: Path) -> Path:
+    """An explicit override, else the environment variable, else the platform's default."""
+    chosen = override or os.environ.get(variable)
+    return Path(chosen).expanduser() if chosen else default
+
+
+def library_dir(override: PathLike = None) -> Path:
     """The folder holding the library: ``--library DIR``, else ``$ARTICLE_BROWSER_HOME``, else the user data dir."""
-    if override:
-        return Path(override).expanduser()
-    env = os.environ.get(HOME_VARIABLE)
-    if env:
-        return Path(env).expanduser()
-    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+    return _chosen(override, HOME_VARIABLE, platformdirs.user_data_path(APP_NAME, appauthor=False))
 
 
-def settings_file(override: str | os.PathLike[str] | None = None) -> Path:
+def settings_file(override: PathLike = None) -> Path:
     """The window's settings (INI): ``$ARTICLE_BROWSER_CONFIG``, else the user config dir."""
-    if override:
-        return Path(override).expanduser()
-    env = os.environ.get("ARTICLE_BROWSER_CONFIG")
-    if env:
-        return Path(env).expanduser()
-    return platformdirs.user_config_path(APP_NAME, appauthor=False) / "settings.ini"
+    return _chosen(override, "ARTICLE_BROWSER_CONFIG",
+                   platformdirs.user_config_path(APP_NAME, appauthor=False) / "settings.ini")
 
 
-def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """Downloaded images and other things that can be fetched again.
-
-    ``$ARTICLE_BROWSER_CACHE``, else the user cache dir.
-    """
-    if override:
-        return Path(override).expanduser()
-    env = os.environ.get("ARTICLE_BROWSER_CACHE")
-    if env:
-        return Path(env).expanduser()
-    return platformdirs.user_cache_path(APP_NAME, appauthor=False)
+def cache_dir(override: PathLike = None) -> Path:
+    """Downloaded images (things that can be fetched again): ``$ARTICLE_BROWSER_CACHE``, else the user cache dir."""
+    return _chosen(override, "ARTICLE_BROWSER_CACHE", platformdirs.user_cache_path(APP_NAME, appauthor=False))
 
 
-def log_dir(override: str | os.PathLike[str] | None = None) -> Path:
+def log_dir(override: PathLike = None) -> Path:
     """Where the log is written: ``$ARTICLE_BROWSER_LOGS``, else the user log dir."""
-    if override:
-        return Path(override).expanduser()
-    env = os.environ.get("ARTICLE_BROWSER_LOGS")
-    if env:
-        return Path(env).expanduser()
-    return platformdirs.user_log_path(APP_NAME, appauthor=False)
+    return _chosen(override, "ARTICLE_BROWSER_LOGS", platformdirs.user_log_path(APP_NAME, appauthor=False))
 
 
 def resource(relative: str) -> Path:

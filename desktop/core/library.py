@@ -349,7 +349,7 @@ class Library:
             path.parent.mkdir(parents=True, exist_ok=True)
         conn = _connect(str(path))
         try:
-            conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn, path)
             conn.execute("PRAGMA synchronous = NORMAL")
             # Checkpoint every 64 MB of WAL rather than 4 MB: pages an import rewrites again and again (the
             # search index) are copied into the database once per checkpoint. 20,000 posts imported in
@@ -985,11 +985,34 @@ def _check_file(path: Path) -> None:
             f"this version reads up to {SCHEMA_VERSION}). It was left as it is.")
 
 
+def _use_wal(conn: sqlite3.Connection, path: Path) -> None:
+    """Switch a new library to WAL. The switch needs the file to itself and SQLite does not wait for that
+    (two processes creating one library at once), so wait here; an existing library is WAL already.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if ("locked" not in str(error) and "busy" not in str(error)) or time.monotonic() > deadline:
+                raise LibraryError(f"{path}: the library is in use and could not be opened ({error})") from None
+            time.sleep(0.05)
+
+
 def _migrate(conn: sqlite3.Connection, path: Path | None, target: int = SCHEMA_VERSION) -> None:
-    """Run the migrations from the file's version up to ``target``, each in its own transaction."""
+    """Run the migrations from the file's version up to ``target``, each in its own transaction.
+
+    Another process may be upgrading the same file: each step reads the version again once it holds the
+    write lock, and skips what that process already did.
+    """
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     for number in range(version, target):
         conn.execute("BEGIN IMMEDIATE")
+        if conn.execute("PRAGMA user_version").fetchone()[0] > number:
+            conn.execute("COMMIT")
+            continue
         try:
             MIGRATIONS[number](conn)
             conn.execute(f"PRAGMA user_version = {number + 1}")

@@ -986,8 +986,9 @@ def _check_file(path: Path) -> None:
 
 
 def _use_wal(conn: sqlite3.Connection, path: Path) -> None:
-    """Switch a new library to WAL. The switch needs the file to itself and SQLite does not wait for that
-    (two processes creating one library at once), so wait here; an existing library is WAL already.
+    """Switch a new library to WAL, waiting for the file if another process is creating it too.
+
+    The switch needs the file to itself and SQLite does not wait for that; an existing library is WAL already.
     """
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     while True:

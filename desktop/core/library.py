@@ -817,13 +817,6 @@ class Library:
         row = self._conn.execute("SELECT raw FROM post_raw WHERE post_id = ?", (post_id,)).fetchone()
         return row[0] if row else None
 
-    def media_item(self, host: str, wp_id: int) -> Media | None:
-        """A media item of a site, if the library knows it."""
-        row = self._conn.execute(
-            "SELECT m.url, m.alt, m.caption, m.mime, m.width, m.height FROM media m JOIN sites s "
-            "ON s.id = m.site_id WHERE s.host = ? AND m.wp_id = ?", (host, wp_id)).fetchone()
-        return Media(host, wp_id, *row) if row else None
-
     def terms(self, taxonomy_name: str | None = None, site: str | None = None,
               counts: dict[int, int] | None = None) -> list[TermInfo]:
         """Terms with their post counts, optionally of one taxonomy and site, by name.

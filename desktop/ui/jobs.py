@@ -42,10 +42,6 @@ class GeneratorJob(QObject):
         """Block until the thread ends (tests and shutdown only)."""
         return self._thread.wait() if milliseconds < 0 else self._thread.wait(milliseconds)
 
-    def is_running(self) -> bool:
-        """Whether the thread is still working."""
-        return self._thread.isRunning()
-
     def _run(self) -> None:
         last: Any = None
         try:

@@ -205,21 +205,19 @@ class MainWindow(QMainWindow):
 
         edit_menu = bar.addMenu("&Edit")
         self._action(edit_menu, "&Search", self.on_focus_search, "Ctrl+L", "/")
-        self.copy_link_action = self._action(edit_menu, "Copy &Link", self.on_copy_link, "Ctrl+Shift+C")
+        self._action(edit_menu, "Copy &Link", self.on_copy_link, "Ctrl+Shift+C")
 
         post_menu = bar.addMenu("&Post")
-        self.next_action = self._action(post_menu, "&Next Post", lambda: self.move_selection(1), "J")
-        self.previous_action = self._action(post_menu, "&Previous Post", lambda: self.move_selection(-1), "K")
-        self.read_on_action = self._action(post_menu, "&Read On (Next Page, Then Next Post)", self.on_read_on,
-                                           "Space")
+        self._action(post_menu, "&Next Post", lambda: self.move_selection(1), "J")
+        self._action(post_menu, "&Previous Post", lambda: self.move_selection(-1), "K")
+        self._action(post_menu, "&Read On (Next Page, Then Next Post)", self.on_read_on, "Space")
         post_menu.addSeparator()
-        self.star_action = self._action(post_menu, "&Star / Unstar", self.on_toggle_star, "S")
-        self.unread_action = self._action(post_menu, "Mark &Unread / Read", self.on_toggle_read, "U")
-        self.open_action = self._action(post_menu, "&Open Original in Browser", self.on_open_original,
-                                        "Ctrl+Return")
-        self.raw_action = self._action(post_menu, "Show &Raw JSON", self.on_show_raw, "Ctrl+U")
+        self._action(post_menu, "&Star / Unstar", self.on_toggle_star, "S")
+        self._action(post_menu, "Mark &Unread / Read", self.on_toggle_read, "U")
+        self._action(post_menu, "&Open Original in Browser", self.on_open_original, "Ctrl+Return")
+        self._action(post_menu, "Show &Raw JSON", self.on_show_raw, "Ctrl+U")
         post_menu.addSeparator()
-        self.delete_action = self._action(post_menu, "&Delete…", self.on_delete, QKeySequence.StandardKey.Delete)
+        self._action(post_menu, "&Delete…", self.on_delete, QKeySequence.StandardKey.Delete)
         self.post_menu = post_menu
 
         view_menu = bar.addMenu("&View")

@@ -79,7 +79,7 @@ class FileResult:
         if self.error is not None:
             return self.error
         if self.cancelled:
-            return "cancelled; nothing from this file was kept"
+            return "not imported: the import was cancelled"
         parts = [f"{n} {label}" for n, label in ((self.new, "new"), (self.updated, "updated"),
                                                    (self.unchanged, "unchanged")) if n]
         if self.older:
@@ -219,6 +219,8 @@ def import_paths(
             yield Progress(index + 1, len(files), posts_done, next_file)
     finally:
         stream.close()
+    reached = {r.path for r in results}
+    results.extend(FileResult(path, cancelled=True) for path in files if path not in reached)
     for result in results:
         if result.status == "imported":
             _count_applied(library, result)

@@ -140,10 +140,14 @@ def test_cancel_stops_between_files(library, tmp_path):
     files = [write_json(tmp_path / f"{i}.json", [post(i)]) for i in range(5)]
     cancel = threading.Event()
     events = import_paths(library, files, cancel)
+    summary = None
     for event in events:
         if isinstance(event, Progress) and event.files_done == 2:
             cancel.set()
+        summary = event
     assert library.count_posts() == 2
+    assert [f.status for f in summary.files] == ["imported", "imported", "cancelled", "cancelled", "cancelled"]
+    assert "3 cancelled" in summary.headline()
 
 
 def test_closing_the_generator_rolls_back_the_current_file(library, tmp_path):

@@ -36,7 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     common = common_options()
     parser = argparse.ArgumentParser(
         prog="article-browser", parents=[common],
-        description="Read WordPress articles offline. Without a command, opens the window.")
+        description="Read WordPress articles offline. Without a command, opens the window.",
+        epilog="article-browser [--library DIR] [FILE ...] opens the window and imports the files and folders "
+               "given (a window already open on the library receives them instead).")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 

@@ -65,11 +65,6 @@ class FileResult:
             return "imported"
         return "unchanged" if self.unchanged or self.older else "skipped"
 
-    @property
-    def posts(self) -> int:
-        """Post objects the file held, whatever became of them."""
-        return self.new + self.updated + self.unchanged + self.older
-
     def describe(self) -> str:
         """The file's summary line: ``page-3.json: 98 new, 2 updated``."""
         return f"{self.path.name}: {self.reason()}"

@@ -619,25 +619,16 @@ class Library:
 
     def posts_by_authors(self, keys: Sequence[tuple[str, int]]) -> int:
         """How many posts the given (site, author id) pairs wrote."""
-        total = 0
-        for host, wp_id in keys:
-            site_id = self._site_ids.get(host)
-            if site_id is None:
-                row = self._conn.execute("SELECT id FROM sites WHERE host = ?", (host,)).fetchone()
-                site_id = row[0] if row else None
-            if site_id is not None:
-                total += self._conn.execute("SELECT count(*) FROM posts WHERE site_id = ? AND author_id = ?",
-                                            (site_id, wp_id)).fetchone()[0]
-        return total
+        return self._count_by_site("author_id", keys)
 
     def posts_featuring(self, keys: Sequence[tuple[str, int]]) -> int:
         """How many posts use the given (site, media id) pairs as their featured image."""
-        total = 0
-        for host, wp_id in keys:
-            total += self._conn.execute(
-                "SELECT count(*) FROM posts p JOIN sites s ON s.id = p.site_id WHERE s.host = ? "
-                "AND p.featured_media = ?", (host, wp_id)).fetchone()[0]
-        return total
+        return self._count_by_site("featured_media", keys)
+
+    def _count_by_site(self, column: str, keys: Sequence[tuple[str, int]]) -> int:
+        return sum(self._conn.execute(
+            f"SELECT count(*) FROM posts p JOIN sites s ON s.id = p.site_id WHERE s.host = ? AND p.{column} = ?",
+            key).fetchone()[0] for key in keys)
 
     def _term_links(self, term_ids: Sequence[int]) -> int:
         """Posts linked to the terms, counting a post once per term (an index-only count)."""
@@ -663,9 +654,8 @@ class Library:
         """Store derived data for one generation; skipped, not waited for, while an import holds the lock."""
         self._conn.execute("PRAGMA busy_timeout = 0")
         try:
-            with self._conn:
-                self._conn.execute("INSERT OR REPLACE INTO cache (name, generation, data) VALUES (?, ?, ?)",
-                                   (name, generation, data))
+            self._conn.execute("INSERT OR REPLACE INTO cache (name, generation, data) VALUES (?, ?, ?)",
+                               (name, generation, data))
         except sqlite3.OperationalError as error:
             if "locked" not in str(error) and "busy" not in str(error):
                 raise
@@ -907,8 +897,8 @@ class Library:
         """Counts that describe the library."""
         one = self._conn.execute
         by_type = dict(one("SELECT type, count(*) FROM posts GROUP BY type ORDER BY type").fetchall())
-        sites = dict(one("SELECT s.host, count(p.id) FROM sites s LEFT JOIN posts p ON p.site_id = s.id "
-                         "GROUP BY s.id ORDER BY s.host").fetchall())
+        sites = dict(sorted(self.site_counts().items()))
+        state = self.state_counts()
         taxonomies = dict(one("SELECT taxonomy, count(*) FROM terms GROUP BY taxonomy ORDER BY taxonomy").fetchall())
         first, last = one("SELECT min(date_utc), max(date_utc) FROM posts").fetchone()
         return {
@@ -920,9 +910,8 @@ class Library:
             "terms": taxonomies,
             "authors": one("SELECT count(*) FROM authors").fetchone()[0],
             "media": one("SELECT count(*) FROM media").fetchone()[0],
-            "unread": one("SELECT count(*) FROM posts p WHERE NOT EXISTS "
-                          "(SELECT 1 FROM post_state x WHERE x.post_id = p.id AND x.read)").fetchone()[0],
-            "starred": one("SELECT count(*) FROM post_state WHERE starred").fetchone()[0],
+            "unread": state["unread"],
+            "starred": state["starred"],
             "first_date_utc": first,
             "last_date_utc": last,
             "file_bytes": self.path.stat().st_size if self.path and self.path.exists() else 0,

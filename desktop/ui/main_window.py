@@ -412,11 +412,17 @@ class MainWindow(QMainWindow):
             return True
         return row.site in _string_list(self.settings.value("images/sites", []))
 
+    def _show_again(self) -> None:
+        """Render the current post again, with images if they are now allowed for it."""
+        assert self._current_row is not None
+        row = self._current_row
+        self.worker.fetch_post(row.id, self._images_allowed(row), self.reader.image_width())
+
     def on_load_images_once(self) -> None:
         """Load this post's images (this time)."""
         if self._current_row is not None:
             self._images_once = self._current_row.id
-            self.worker.fetch_post(self._current_row.id, True, self.reader.image_width())
+            self._show_again()
 
     def on_load_images_for_site(self) -> None:
         """Load images for every post of this post's site, from now on."""
@@ -424,14 +430,13 @@ class MainWindow(QMainWindow):
             sites = _string_list(self.settings.value("images/sites", []))
             if self._current_row.site not in sites:
                 self.settings.setValue("images/sites", [*sites, self._current_row.site])
-            self.worker.fetch_post(self._current_row.id, True, self.reader.image_width())
+            self._show_again()
 
     def on_images_everywhere(self, checked: bool) -> None:
         """The setting that loads images for every post."""
         self.settings.setValue("images/everywhere", checked)
         if self._current_row is not None:
-            self.worker.fetch_post(self._current_row.id, self._images_allowed(self._current_row),
-                                   self.reader.image_width())
+            self._show_again()
 
     def on_clear_image_cache(self) -> None:
         """Forget every downloaded image."""

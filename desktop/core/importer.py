@@ -16,10 +16,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop.core.jsonstream import JsonFileError, read_json
+from desktop.core.formats.jsonstream import JsonFileError, read_json
+from desktop.core.formats.rest_json import Author, ListedTerm, Media, Post, Record, Skip, classify
 from desktop.core.library import Library, LibraryError, WriteStats
 from desktop.core.parsing import FileError, parsed_files
-from desktop.core.wordpress import Author, ListedTerm, Media, Post, Record, Skip, classify
 
 PEEK_SIZE = 64 << 10
 _TERM_WORDS = {"category": ("category", "categories"), "post_tag": ("tag", "tags")}

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from desktop.core import taxonomy
-from desktop.core.wordpress import Author, Media, Post, search_text
+from desktop.core.formats.rest_json import Author, Media, Post, search_text
 
 APPLICATION_ID = 0x41425257  # "ABRW": marks the file as an Article Browser library
 FILE_NAME = "library.sqlite3"

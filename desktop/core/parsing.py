@@ -16,8 +16,8 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
-from desktop.core.jsonstream import JsonFileError, read_json
-from desktop.core.wordpress import Record, classify
+from desktop.core.formats.jsonstream import JsonFileError, read_json
+from desktop.core.formats.rest_json import Record, classify
 
 BATCH_SIZE = 100
 HELPER_THRESHOLD = 16 << 20  # bytes: below this, starting a process costs more than it saves

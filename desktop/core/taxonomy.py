@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from desktop.core.records import TermRef
+
 # How much a term's name can be trusted; a better source replaces a worse one everywhere.
 NAME_UNKNOWN = 0  # only an id is known
 NAME_GUESSED = 1  # made from a slug (class_list, or a term object without a name)
@@ -27,18 +29,6 @@ TAG = "post_tag"
 DEFAULT_REST_BASES = {"categories": CATEGORY, "tags": TAG}
 _CLASS_PREFIXES = (("category-", CATEGORY), ("tag-", TAG))
 _TAGS = re.compile(r"<[^>]*>")
-
-
-@dataclass(frozen=True)
-class TermRef:
-    """What a source says about one term: any of id, slug and name, and how far the name can be trusted."""
-
-    taxonomy: str
-    wp_id: int | None
-    slug: str | None
-    name: str | None
-    quality: int
-    parent: int | None = None
 
 
 @dataclass

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop.core.jsonstream import JsonFileError, read_json
+from desktop.core.formats.jsonstream import JsonFileError, read_json
 
 
 def items(path: Path, chunk: int = 1 << 20):

@@ -1,8 +1,8 @@
 import json
 from datetime import UTC, datetime
 
+from desktop.core.formats.rest_json import Author, ListedTerm, Media, Post, Skip, classify
 from desktop.core.taxonomy import CATEGORY, TAG, guess_name, post_term_refs
-from desktop.core.wordpress import Author, ListedTerm, Media, Post, Skip, classify
 from tests.conftest import post
 
 

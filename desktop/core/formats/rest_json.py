@@ -12,15 +12,14 @@ import calendar
 import html
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from desktop.core.records import Author, ListedTerm, Media, Post, Record, Skip
 from desktop.core.taxonomy import (
     NAME_EMBEDDED,
     NAME_LISTED,
-    TermRef,
     as_int,
     plain_name,
     post_term_refs,
@@ -32,83 +31,6 @@ _DROPPED = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.S | 
 _TAG = re.compile(r"<[^>]*>")  # also removes comments, which hold no '>' in practice (block comments)
 
 
-@dataclass(frozen=True)
-class Author:
-    """A user who writes posts, from a user list or embedded in a post."""
-
-    site: str
-    wp_id: int
-    name: str
-    slug: str | None
-    link: str | None
-    quality: int
-    raw: str | None = None
-
-
-@dataclass(frozen=True)
-class Media:
-    """A media item (attachment): where its file is and what describes it."""
-
-    site: str
-    wp_id: int
-    url: str | None
-    alt: str
-    caption: str
-    mime: str | None
-    width: int | None
-    height: int | None
-    raw: str | None = None
-
-
-@dataclass(frozen=True)
-class ListedTerm:
-    """A term from a term list or a single term response."""
-
-    site: str
-    term: TermRef
-    raw: str
-
-
-@dataclass(frozen=True)
-class Post:
-    """A post, page or custom post type, as the library stores it."""
-
-    site: str
-    type: str
-    wp_id: int
-    title: str
-    date_utc: int | None  # seconds since the epoch
-    date_local: str | None  # the site's own wall-clock time, as WordPress wrote it
-    date_is_local: bool  # date_utc is the local time taken as UTC: the site's offset was unknown
-    utc_offset: int | None  # seconds east of UTC, when date and date_gmt were both present
-    modified: str | None
-    slug: str | None
-    status: str | None
-    link: str | None
-    author_id: int | None
-    excerpt: str
-    content_text: str
-    protected: bool
-    featured_media: int | None
-    richness: int  # how complete the object is; a richer copy of the same version replaces a poorer one
-    terms: tuple[TermRef, ...]
-    authors: tuple[Author, ...]
-    media: tuple[Media, ...]
-    raw: str
-
-
-@dataclass(frozen=True)
-class Skip:
-    """A JSON value that is not imported, and why: ``Skip("a comment", "comments")``.
-
-    ``plural`` names several such values; None where the reason is particular to one value.
-    """
-
-    reason: str
-    plural: str | None = None
-
-
-Record = Post | ListedTerm | Author | Media | Skip
 
 
 def search_text(markup: str) -> str:
@@ -301,6 +223,8 @@ def _post(obj: Mapping[str, Any], wp_id: int, text: str) -> Post:
         authors=tuple(authors),
         media=tuple(media),
         raw=text,
+        content=content_html,
+        sticky=obj.get("sticky") is True,
     )
 
 

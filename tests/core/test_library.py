@@ -3,6 +3,7 @@ import sqlite3
 import pytest
 
 from desktop.core import library as library_module
+from desktop.core import schema
 from desktop.core.importer import Summary, import_paths
 from desktop.core.library import FILE_NAME, Library, LibraryError, PostFilter, fts_query
 from tests.conftest import post, write_json
@@ -61,7 +62,7 @@ def test_missing_library_is_not_created_for_reading(tmp_path):
 
 def test_migration_from_schema_1_indexes_existing_posts(tmp_path):
     conn = sqlite3.connect(tmp_path / FILE_NAME, isolation_level=None)
-    library_module._migrate(conn, tmp_path, target=1)
+    schema.migrate(conn, tmp_path, target=1)
     conn.execute("INSERT INTO sites (id, host) VALUES (1, 'example.com')")
     conn.execute("INSERT INTO posts (id, site_id, type, wp_id, title, excerpt, protected, richness, imported_at) "
                  "VALUES (1, 1, 'post', 7, 'Old title', '', 0, 2, 0)")

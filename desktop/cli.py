@@ -17,7 +17,8 @@ from typing import Any, TextIO
 from desktop import __version__
 from desktop.core.importer import Progress, Summary, import_paths
 from desktop.core.library import Library, LibraryError, PostFilter, PostRow
-from desktop.core.render import format_utc, post_text
+from desktop.core.reading import read_post
+from desktop.core.render import format_utc
 from desktop.paths import library_dir
 
 SUBCOMMANDS = ("import", "list", "search", "show", "stats")
@@ -155,18 +156,18 @@ def _search(library: Library, args: argparse.Namespace, out: TextIO, err: TextIO
 
 
 def _show(library: Library, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    row = library.post(args.id)
+    rendered = read_post(library, args.id)
     raw = library.raw_json(args.id)
-    if row is None or raw is None:
+    if rendered is None or raw is None:
         print(f"article-browser: no post with id {args.id} (ids are the first column of 'list')", file=err)
         return 1
     if args.raw:
         out.write(raw)
         out.write("\n")
     elif args.json:
-        print(json.dumps(post_object(row), ensure_ascii=False, indent=2), file=out)
+        print(json.dumps(post_object(rendered.row), ensure_ascii=False, indent=2), file=out)
     else:
-        out.write(post_text(row.title, _byline(row), json.loads(raw)))
+        out.write(rendered.text)
     return 0
 
 
@@ -206,18 +207,6 @@ def post_object(row: PostRow) -> dict[str, Any]:
         "link": row.link,
         "excerpt": row.excerpt,
     }
-
-
-def _byline(row: PostRow) -> str:
-    when = (row.date_local or "") + " (site time)" if row.date_is_local else format_utc(row.date_utc) or "undated"
-    parts = [when.replace("T", " ").replace("Z", " UTC")]
-    if row.author:
-        parts.insert(0, f"By {row.author}")
-    if row.categories:
-        parts.append("in " + ", ".join(row.categories))
-    if row.link:
-        parts.append(row.link)
-    return " · ".join(parts)
 
 
 def _print_posts(rows: list[PostRow], as_json: bool, out: TextIO) -> None:

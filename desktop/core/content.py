@@ -53,6 +53,7 @@ class Options:
     base_url: str | None = None
     images: bool = False
     image_width: int = 1024  # pixels the reader's text column can show; picks the srcset candidate
+    found: list[str] | None = None  # when given, collects the http(s) URL of every image the post shows
 
 
 def clean_content(markup: str, options: Options = Options()) -> str:
@@ -227,6 +228,8 @@ def _image_html(soup: BeautifulSoup, img: Tag, options: Options) -> Tag:
         src = best_source(src, srcset, options.image_width)
     src = urljoin(options.base_url or "", src)
     alt = str(img.get("alt") or "").strip()
+    if options.found is not None and urlsplit(src).scheme in ("http", "https"):
+        options.found.append(src)
     if options.images and urlsplit(src).scheme in ("http", "https"):
         return soup.new_tag("img", attrs={"src": src, "alt": alt})
     placeholder = soup.new_tag("span", attrs={"class": "image"})

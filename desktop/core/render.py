@@ -5,11 +5,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from desktop.core.content import Options, clean_content
+from desktop.core.queries import StoredContent
 
 _DROPPED = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|pre|figure|figcaption|table|tr|ul|ol|div|section)\s*>|<br\s*/?>"
@@ -42,38 +44,50 @@ def format_utc(seconds: int | None) -> str | None:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def post_text(title: str, byline: str, post: dict[str, Any]) -> str:
+def post_text(row: Any, content: StoredContent, byline: str) -> str:
     """A post as plain text: title, byline, then its content (or why there is none)."""
-    content = post.get("content")
-    rendered = content.get("rendered", "") if isinstance(content, dict) else content if isinstance(content, str) else ""
-    if isinstance(content, dict) and content.get("protected") is True and not rendered:
+    if content.protected and not content.html.strip():
         body = "This post is password-protected; WordPress did not include its content."
     else:
-        body = html_to_paragraphs(rendered) or "This post is empty."
+        body = html_to_paragraphs(content.html) or "This post is empty."
+    title = row.title or "(untitled)"
     underline = "=" * min(len(title), 78)
-    return f"{title or '(untitled)'}\n{underline}\n{byline}\n\n{body}\n"
+    return f"{title}\n{underline}\n{byline}\n\n{body}\n"
 
 
-def post_html(row: Any, post: dict[str, Any], *, images: bool = False,
-              terms: Sequence[tuple[str, int, str]] = (), featured: tuple[str, str] | None = None,
-              image_width: int = 1024) -> str:
+def text_byline(row: Any) -> str:
+    """The byline of ``show``: author, date (UTC, or site time when the offset is unknown), categories, link."""
+    when = (row.date_local or "") + " (site time)" if row.date_is_local else format_utc(row.date_utc) or "undated"
+    parts = [when.replace("T", " ").replace("Z", " UTC")]
+    if row.author:
+        parts.insert(0, f"By {row.author}")
+    if row.categories:
+        parts.append("in " + ", ".join(row.categories))
+    if row.link:
+        parts.append(row.link)
+    return " · ".join(parts)
+
+
+def post_html(row: Any, content: StoredContent, options: Options | None = None, *,
+              terms: Sequence[tuple[str, int, str]] = (), featured: tuple[str, str] | None = None) -> str:
     """The reader's HTML for a stored post: title, byline, featured image, then the cleaned content.
 
     ``row`` is the library's ``PostRow``; ``terms`` are (taxonomy, term id, name) for links that filter the
     list (``article-browser:term/ID``); ``featured`` is the featured image's (URL, alt text), shown only when
-    ``images`` is true, as are the content's images.
+    ``options.images`` is true, as are the content's images.
     """
-    content = post.get("content")
-    rendered = content.get("rendered", "") if isinstance(content, dict) else content if isinstance(content, str) else ""
-    if isinstance(content, dict) and content.get("protected") is True and not rendered.strip():
+    options = options or Options()
+    if options.base_url is None:
+        options = replace(options, base_url=row.link)
+    if content.protected and not content.html.strip():
         body = ('<p class="notice">This post is password-protected. WordPress does not include the text of '
                 "protected posts in what it exports; open the original to read it.</p>")
     else:
-        body = clean_content(rendered, Options(base_url=row.link, images=images, image_width=image_width))
+        body = clean_content(content.html, options)
         if not re.sub(r"<[^>]*>", "", body).strip() and "<img" not in body and "card" not in body:
             body = '<p class="notice">This post is empty.</p>'
     parts = [f"<h1 class=\"title\">{html.escape(row.title or '(untitled)')}</h1>", _byline(row, terms)]
-    if images and featured and urlsplit(featured[0]).scheme in ("http", "https"):
+    if options.images and featured and urlsplit(featured[0]).scheme in ("http", "https"):
         parts.append(f'<p class="figure"><img src="{html.escape(featured[0], quote=True)}" '
                      f'alt="{html.escape(featured[1], quote=True)}"></p>')
     parts.append(body)

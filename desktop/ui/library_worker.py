@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from desktop.core.library import Library, PostFilter
 from desktop.core.navigation import cached_navigation
-from desktop.core.render import post_html
+from desktop.core.reading import read_post
 
 
 class LibraryWorker(QObject):
@@ -90,16 +90,11 @@ class LibraryWorker(QObject):
     def fetch_post(self, post_id: int, images: bool, width: int = 1024) -> None:
         """A post rendered for the reader, with its images (sized for ``width`` pixels) when allowed."""
         def work() -> None:
-            library = self._lib()
-            row = library.post(post_id)
-            raw = library.raw_json(post_id)
-            if row is None or raw is None:
+            rendered = read_post(self._lib(), post_id, images=images, image_width=width)
+            if rendered is None:
                 self.post_ready.emit(post_id, None, "", 0, images)
                 return
-            html = post_html(row, json.loads(raw), images=images, terms=library.post_terms(post_id),
-                             featured=library.featured_image(post_id), image_width=width)
-            held_back = 0 if images else html.count('class="image"')
-            self.post_ready.emit(post_id, row, html, held_back, images)
+            self.post_ready.emit(post_id, rendered.row, rendered.html, rendered.held_back, images)
         self._call.emit(work)
 
     def fetch_raw(self, post_id: int) -> None:

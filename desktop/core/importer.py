@@ -22,6 +22,7 @@ from desktop.core.library import Library, LibraryError, WriteStats
 from desktop.core.parsing import FileError, parsed_files
 
 PEEK_SIZE = 64 << 10
+IMPORTED_SUFFIXES = (".json", ".xml")  # what a folder's files must end with to be imported
 _TERM_WORDS = {"category": ("category", "categories"), "post_tag": ("tag", "tags")}
 
 
@@ -153,7 +154,7 @@ def _counted(skip: Skip, count: int) -> str:
 
 
 def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
-    """Files to import: files as given, and every ``.json`` file under each folder, recursively, sorted.
+    """Files to import: files as given, and every ``.json`` and ``.xml`` file under each folder, sorted.
 
     Also returns results for paths that do not exist or cannot be read, so they are reported, not lost.
     """
@@ -166,9 +167,9 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
             found: list[Path] = []
             for root, dirs, names in os.walk(path, onerror=None):
                 dirs.sort()
-                found.extend(Path(root) / n for n in names if n.lower().endswith(".json"))
+                found.extend(Path(root) / n for n in names if n.lower().endswith(IMPORTED_SUFFIXES))
             if not found:
-                problems.append(FileResult(path, error="a folder with no .json files in it"))
+                problems.append(FileResult(path, error="a folder with no .json or .xml files in it"))
             candidates = sorted(found)
         elif path.exists():
             candidates = [path]

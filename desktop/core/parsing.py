@@ -13,13 +13,16 @@ import pickle
 import subprocess
 import sys
 from collections.abc import Generator, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from desktop.core.formats.jsonstream import JsonFileError, read_json
-from desktop.core.formats.rest_json import Record, classify
+from desktop.core.formats.rest_json import classify
+from desktop.core.records import Author, ListedTerm, Media, Post, Record
 
 BATCH_SIZE = 100
+LOCAL_PREFIX = "local:"
 HELPER_THRESHOLD = 16 << 20  # bytes: below this, starting a process costs more than it saves
 
 
@@ -41,18 +44,66 @@ def describe(error: BaseException) -> str | None:
 
 
 def file_batches(path: Path) -> Iterator[list[Record]]:
-    """The records of one file, ``BATCH_SIZE`` at a time; raises ``FileError`` when the file is unreadable."""
+    """The records of one file, ``BATCH_SIZE`` at a time; raises ``FileError`` when the file is unreadable.
+
+    REST JSON and WordPress exports (WXR) are told apart by their first bytes, not by the file's name.
+    Records that name no site are given the file's folder as their source (see ``local_source``).
+    """
+    source = local_source(path)
+    batch: list[Record] = []
+    for record in _records(path):
+        batch.append(with_source(record, source))
+        if len(batch) >= BATCH_SIZE:
+            yield batch
+            batch = []
+    yield batch
+
+
+def _records(path: Path) -> Iterator[Record]:
     try:
+        if is_xml(path):
+            from desktop.core.formats.wxr import WxrError, read_wxr
+            try:
+                yield from read_wxr(path)
+            except WxrError as error:
+                raise FileError(str(error)) from None
+            return
         document = read_json(path)
-        batch: list[Record] = []
         for item in document.items:
-            batch.append(classify(item.value, item.text))
-            if len(batch) >= BATCH_SIZE:
-                yield batch
-                batch = []
-        yield batch
+            yield classify(item.value, item.text)
     except (JsonFileError, OSError, RecursionError, MemoryError) as error:
         raise FileError(describe(error)) from None
+
+
+def is_xml(path: Path) -> bool:
+    """Whether a file starts like XML (after a byte-order mark and white space)."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
+def local_source(path: Path) -> str:
+    """The site key of data that names no site: ``local:`` and the folder the file is in.
+
+    The identity rule: a post is known by (site, type, id). Data without a ``link``, ``guid`` or ``_links``
+    cannot say which site it is from, so it is kept apart per folder: two folders of host-less posts never
+    overwrite or rename each other's posts, authors or terms, and importing the same folder again finds the
+    same posts. The sidebar shows such a source by its folder's name.
+    """
+    return LOCAL_PREFIX + str(path.resolve().parent)
+
+
+def with_source(record: Record, source: str) -> Record:
+    """``record`` with ``source`` as its site wherever it (or what it embeds) names none."""
+    if isinstance(record, Post):
+        if record.site and all(a.site for a in record.authors) and all(m.site for m in record.media):
+            return record
+        return replace(record, site=record.site or source,
+                       authors=tuple(a if a.site else replace(a, site=source) for a in record.authors),
+                       media=tuple(m if m.site else replace(m, site=source) for m in record.media))
+    if isinstance(record, (Author, Media, ListedTerm)) and not record.site:
+        return replace(record, site=source)
+    return record
 
 
 def parsed_files(files: list[Path]) -> Generator[tuple[Path, Iterator[list[Record]]], None, None]:

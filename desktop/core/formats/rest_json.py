@@ -102,7 +102,7 @@ def _content(value: Mapping[str, Any], wp_id: int | None, text: str) -> Record:
         if "type" not in value and "parent" in value and "link" not in value:
             return Skip("a revision or autosave", "revisions or autosaves")
         return _post(value, wp_id, text)
-    if wp_id is not None and "name" in value and ("slug" in value or "avatar_urls" in value):
+    if wp_id is not None and "name" in value and _is_user(value):
         name = plain_name(value.get("name"))
         if name:
             return Author(site_of(value), wp_id, name, _str(value.get("slug")), _str(value.get("link")),
@@ -112,6 +112,13 @@ def _content(value: Mapping[str, Any], wp_id: int | None, text: str) -> Record:
     if wp_id is not None and isinstance(kind, str):
         return Skip(f"a {kind} without title or content", f"{kind} items without title or content")
     return Skip("not WordPress content (an object without id, title and content)")
+
+
+def _is_user(value: Mapping[str, Any]) -> bool:
+    """A user object: avatars, or a slug without what only terms have (a term list is never a user list)."""
+    if "avatar_urls" in value:
+        return True
+    return "slug" in value and not {"count", "taxonomy", "parent"} & value.keys()
 
 
 def _json_kind(value: Any) -> str:
@@ -145,9 +152,10 @@ def _parse_time(value: Any) -> datetime | None:
 
 
 def _epoch(moment: datetime) -> int:
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return calendar.timegm(moment.timetuple())
+    # Subtract the offset as a number: astimezone() fails for 0001-01-01T00:00:00+14:00 (year 0 in UTC).
+    offset = moment.utcoffset()
+    seconds = calendar.timegm(moment.replace(tzinfo=None).timetuple())
+    return seconds - int(offset.total_seconds()) if offset is not None else seconds
 
 
 def _dates(obj: Mapping[str, Any]) -> tuple[int | None, str | None, bool, int | None]:

@@ -194,7 +194,7 @@ def import_paths(
     yield Progress(0, len(files), 0, files[0] if files else None)
     stream = parsed_files(files)
     try:
-        for index, (path, batches) in enumerate(stream):
+        for index, (path, batches, _) in enumerate(stream):
             if cancel is not None and cancel.is_set():
                 break
             result = FileResult(path)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from desktop import __version__
 from desktop.core.library import Library, PostFilter, TermInfo
 from desktop.core.taxonomy import CATEGORY, TAG, TermNode, build_tree
 
@@ -36,6 +37,10 @@ class NavNode:
         return None
 
 
+# The cache is keyed by the code that builds the tree too: an upgrade never shows a tree in an older shape.
+NAVIGATION_VERSION = f"{__version__}/2"
+
+
 def cached_navigation(library: Library) -> list[NavNode]:
     """``navigation()``, from the library's cache when nothing has changed since it was last built.
 
@@ -43,7 +48,7 @@ def cached_navigation(library: Library) -> list[NavNode]:
     quick with 100,000 posts as with none. Month boundaries depend on the time zone, so it is in the key.
     """
     generation = library.generation()
-    name = f"navigation/{datetime.now().astimezone().strftime('%z')}"
+    name = f"navigation/{NAVIGATION_VERSION}/{datetime.now().astimezone().strftime('%z')}"
     cached = library.cached(name, generation)
     if cached is not None:
         nodes = [_decode(node) for node in json.loads(cached)]

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Generator, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop.core.formats.jsonstream import JsonFileError, read_json
 from desktop.core.formats.rest_json import classify
@@ -106,7 +106,15 @@ def with_source(record: Record, source: str) -> Record:
     return record
 
 
-def parsed_files(files: list[Path]) -> Generator[tuple[Path, Iterator[list[Record]]], None, None]:
+class ParsedFile(NamedTuple):
+    """A file, an iterator over its batches, and the process that parses it (this one, or the helper)."""
+
+    path: Path
+    batches: Iterator[list[Record]]
+    parsed_by: int  # a process id
+
+
+def parsed_files(files: list[Path]) -> Generator[ParsedFile, None, None]:
     """Each file with an iterator over its batches, parsed ahead in a helper process when that pays off.
 
     Consume each file's batches before asking for the next file. Closing the generator stops the helper.
@@ -117,9 +125,9 @@ def parsed_files(files: list[Path]) -> Generator[tuple[Path, Iterator[list[Recor
     try:
         for path in files:
             if helper is not None and helper.alive:
-                yield path, helper.batches()
+                yield ParsedFile(path, helper.batches(), helper.pid)
             else:
-                yield path, file_batches(path)
+                yield ParsedFile(path, file_batches(path), os.getpid())
     finally:
         if helper is not None:
             helper.stop()
@@ -134,6 +142,7 @@ class _Helper:
 
     def __init__(self, process: subprocess.Popen[bytes]) -> None:
         self._process = process
+        self.pid = process.pid
         self.alive = True
 
     @classmethod

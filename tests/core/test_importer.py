@@ -1,4 +1,5 @@
 import json
+import os
 import threading
 from datetime import UTC, datetime
 
@@ -164,6 +165,9 @@ def test_helper_process_imports_the_same(monkeypatch, tmp_path):
     files = [write_json(tmp_path / f"p{i}.json", [post(i * 10 + j) for j in range(10)]) for i in range(5)]
     (tmp_path / "broken.json").write_text("[{", encoding="utf-8")
     monkeypatch.setattr(parsing, "HELPER_THRESHOLD", 0)
+    stream = parsing.parsed_files(files)
+    parsers = {parsed.parsed_by for parsed in stream if list(parsed.batches) is not None}
+    assert parsers and os.getpid() not in parsers, "the files were parsed in this process, not by the helper"
     with Library.in_memory() as lib:
         summary = run_import(lib, *files, tmp_path / "broken.json")
         assert lib.count_posts() == 50

@@ -7,7 +7,7 @@ CORE = Path(__file__).resolve().parents[2] / "desktop" / "core"
 
 
 def test_core_source_never_imports_qt():
-    for path in CORE.glob("*.py"):
+    for path in CORE.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else \

@@ -46,7 +46,8 @@ class CrashReporter(QObject):
 
 def start(library_path: Path, settings_path: Path, files: list[Path]) -> int:
     """Run the application until its window closes; returns the exit code."""
-    app = QApplication.instance() or QApplication([])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([])
     app.setApplicationName("Article Browser")
     app.setDesktopFileName("io.github.articlebrowser.ArticleBrowser")
     app.setWindowIcon(QIcon(str(resource("icons/article-browser.svg"))))

@@ -1,4 +1,4 @@
-"""Imports in the background, one batch of paths after another, and the report of what went wrong."""
+"""Imports in the background, one batch of paths after another (the report is in ``dialogs``)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from desktop.core.importer import Progress, Summary, import_paths
 from desktop.core.library import Library
@@ -105,43 +103,3 @@ class ImportQueue(QObject):
         else:
             self.busy_changed.emit(False)
 
-
-def report_headline(summary: Summary) -> str:
-    """One sentence on what went wrong: ``2 files could not be imported; 5 had nothing to import.``."""
-    counts = summary.totals()
-    parts = []
-    for key, verb in (("files_failed", "could not be imported"), ("files_skipped", "had nothing to import"),
-                      ("files_cancelled", "stopped when the import was cancelled")):
-        if counts[key]:
-            parts.append(f"{counts[key]} file{'s' if counts[key] != 1 else ''} {verb}")
-    return "; ".join(parts) + ". Everything else is in the library."
-
-
-def report_text(summary: Summary) -> str:
-    """The import report as plain text, one line per file, problems first."""
-    order = {"failed": 0, "cancelled": 1, "skipped": 2, "imported": 3, "unchanged": 4}
-    lines = [summary.headline(), ""]
-    for result in sorted(summary.files, key=lambda r: order[r.status]):
-        lines.append(f"{result.status.upper():<9}  {result.path}: {result.reason()}")
-    return "\n".join(lines)
-
-
-class ImportReport(QDialog):
-    """The files of an import and what happened to each, as copyable text."""
-
-    def __init__(self, summary: Summary, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Import Report")
-        self.text = report_text(summary)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(report_headline(summary)))
-        view = QPlainTextEdit(self.text)
-        view.setReadOnly(True)
-        view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        layout.addWidget(view)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        copy = buttons.addButton("Copy", QDialogButtonBox.ButtonRole.ActionRole)
-        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.text))
-        buttons.rejected.connect(self.close)
-        layout.addWidget(buttons)
-        self.resize(760, 380)

@@ -10,48 +10,40 @@ from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDesktopServices,
-    QDragEnterEvent,
-    QDropEvent,
-    QFont,
-    QFontDatabase,
     QGuiApplication,
     QIcon,
     QKeyEvent,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
     QFileDialog,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
-    QMessageBox,
-    QPlainTextEdit,
-    QProgressBar,
-    QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QToolBar,
-    QTreeView,
-    QVBoxLayout,
     QWidget,
 )
 
-from desktop import __version__
-from desktop.core.importer import Progress, Summary
+from desktop.core.importer import Summary
 from desktop.core.library import PostFilter, PostRow
 from desktop.core.navigation import NavNode
 from desktop.logs import log
 from desktop.paths import cache_dir, resource
-from desktop.ui.importing import ImportQueue, ImportReport
+from desktop.ui.current_post import CurrentPost
+from desktop.ui.dialogs import show_about
+from desktop.ui.drop import DropTarget
+from desktop.ui.import_status import ImportStatus
+from desktop.ui.importing import ImportQueue
 from desktop.ui.library_worker import LibraryWorker
-from desktop.ui.post_list import COL_AUTHOR, COL_CATEGORIES, COL_DATE, COL_TITLE, PostListModel
+from desktop.ui.post_actions import PostActions
+from desktop.ui.post_list import COL_DATE, COL_TITLE, PostListModel
+from desktop.ui.post_view import PostListView
 from desktop.ui.reader import ImageLoader, ReaderPane
-from desktop.ui.sidebar import COL_COUNT, COL_NAME, NODE_KEY_ROLE, SidebarModel
+from desktop.ui.settings import Settings
+from desktop.ui.sidebar import NODE_KEY_ROLE, SidebarModel, SidebarView
 
 # (column, header order) → the library's order for it; the default sort (newest) is None
 _ORDERS = {
@@ -70,25 +62,24 @@ EMPTY_TEXT = ("<h2>Your library is empty</h2><p>Drop WordPress JSON files or fol
 class MainWindow(QMainWindow):
     """Sidebar, post list and reader in splitters; imports by drop, menu or command line."""
 
-    def __init__(self, library_path: Path, worker: LibraryWorker, settings: QSettings,
+    def __init__(self, library_path: Path, worker: LibraryWorker, store: QSettings,
                  images: ImageLoader | None = None) -> None:
         super().__init__()
         self.library_path = library_path
-        self.settings = settings
+        self.settings = store
+        self.prefs = settings = Settings(store)
         self.worker = worker
         self.images = images or ImageLoader(str(cache_dir()), self)
-        self._current_row: PostRow | None = None
-        self._images_once: int | None = None
         self.imports = ImportQueue(library_path, self)
         self.setWindowTitle("Article Browser")
         self.setWindowIcon(QIcon(str(resource("icons/article-browser.svg"))))
-        self.setAcceptDrops(True)
-        self._node_key = str(settings.value("selection/node", "all"))
-        self._post_id: int | None = _int(settings.value("selection/post"))
+        self._node_key = settings.node
         self._nodes: list[NavNode] = []
         self._sort = (COL_DATE, Qt.SortOrder.DescendingOrder)
 
         self._build_widgets()
+        self.current = CurrentPost(worker, self.reader_pane, settings, self)
+        self.post_actions = PostActions(worker, self.post_list, self.current, self.say, self)
         self._build_actions()
         self._connect()
         self._restore()
@@ -100,38 +91,9 @@ class MainWindow(QMainWindow):
     # -- construction --------------------------------------------------------------------------------------
     def _build_widgets(self) -> None:
         self.sidebar_model = SidebarModel(self)
-        self.sidebar = QTreeView()
-        self.sidebar.setModel(self.sidebar_model)
-        self.sidebar.setHeaderHidden(True)
-        self.sidebar.setUniformRowHeights(True)
-        self.sidebar.header().setStretchLastSection(False)
-        self.sidebar.header().setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
-        self.sidebar.header().setSectionResizeMode(COL_COUNT, QHeaderView.ResizeMode.ResizeToContents)
-        self.sidebar.setAccessibleName("Sidebar")
-
+        self.sidebar = SidebarView(self.sidebar_model)
         self.posts = PostListModel(self.worker, self)
-        self.post_list = QTableView()
-        self.post_list.setModel(self.posts)
-        self.post_list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.post_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.post_list.setSortingEnabled(True)
-        self.post_list.horizontalHeader().setSortIndicator(COL_DATE, Qt.SortOrder.DescendingOrder)
-        self.post_list.verticalHeader().hide()
-        self.post_list.setShowGrid(False)
-        self.post_list.setWordWrap(False)
-        self.post_list.setAlternatingRowColors(True)
-        self.post_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header = self.post_list.horizontalHeader()
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(COL_DATE, 96)
-        header.resizeSection(COL_CATEGORIES, 160)
-        header.resizeSection(COL_AUTHOR, 130)
-        self.post_list.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.list_message = QLabel(self.post_list.viewport())
-        self.list_message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.list_message.setStyleSheet("color: gray; padding: 24px;")
-        self.list_message.hide()
-
+        self.post_list = PostListView(self.posts)
         self.reader_pane = ReaderPane(self.images)
         self.reader = self.reader_pane.reader
         self.reader.setAccessibleName("Reader")
@@ -147,6 +109,7 @@ class MainWindow(QMainWindow):
         self.split.setSizes([240, 860])
 
         self.empty = QLabel(EMPTY_TEXT)
+        self.empty.setTextFormat(Qt.TextFormat.RichText)  # our own words; nothing from data
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.pages = QStackedWidget()
@@ -170,23 +133,13 @@ class MainWindow(QMainWindow):
         self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self.refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
 
-        self.status = QLabel()
-        self.progress_label = QLabel()
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(180)
-        self.cancel_button = QPushButton("Cancel")
-        self.statusBar().addWidget(self.status, 1)
-        for widget in (self.progress_label, self.progress, self.cancel_button):
-            self.statusBar().addPermanentWidget(widget)
-            widget.hide()
+        self.import_status = ImportStatus()
+        self.statusBar().addPermanentWidget(self.import_status)
 
-        self.drop_hint = QLabel("Drop to import into the library", self)
-        self.drop_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.drop_hint.setStyleSheet("background: rgba(47, 93, 138, 200); color: white; font-size: 20px; "
-                                     "border: 3px dashed white; border-radius: 12px;")
-        self.drop_hint.hide()
+        self.drop = DropTarget(self)
 
-    def _action(self, menu: QMenu, text: str, slot: object, *keys: QKeySequence | str) -> QAction:
+    def _action(self, menu: QMenu, text: str, slot: object,
+                *keys: QKeySequence | QKeySequence.StandardKey | str) -> QAction:
         action = QAction(text, self)
         if keys:
             action.setShortcuts([QKeySequence(k) for k in keys])
@@ -200,56 +153,55 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         self._action(file_menu, "Import &Files…", self.on_import_files, QKeySequence.StandardKey.Open)
         self._action(file_menu, "Import F&older…", self.on_import_folder, "Ctrl+Shift+O")
+        self._action(file_menu, "Last Import &Report", self.import_status.show_report)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         edit_menu = bar.addMenu("&Edit")
         self._action(edit_menu, "&Search", self.on_focus_search, "Ctrl+L", "/")
-        self._action(edit_menu, "Copy &Link", self.on_copy_link, "Ctrl+Shift+C")
+        self._action(edit_menu, "Copy &Link", self.post_actions.on_copy_link, "Ctrl+Shift+C")
 
         post_menu = bar.addMenu("&Post")
-        self._action(post_menu, "&Next Post", lambda: self.move_selection(1), "J")
-        self._action(post_menu, "&Previous Post", lambda: self.move_selection(-1), "K")
+        self._action(post_menu, "&Next Post", lambda: self.post_list.step(1), "J")
+        self._action(post_menu, "&Previous Post", lambda: self.post_list.step(-1), "K")
         self._action(post_menu, "&Read On (Next Page, Then Next Post)", self.on_read_on, "Space")
         post_menu.addSeparator()
-        self._action(post_menu, "&Star / Unstar", self.on_toggle_star, "S")
-        self._action(post_menu, "Mark &Unread / Read", self.on_toggle_read, "U")
-        self._action(post_menu, "&Open Original in Browser", self.on_open_original, "Ctrl+Return")
-        self._action(post_menu, "Show &Raw JSON", self.on_show_raw, "Ctrl+U")
+        self._action(post_menu, "&Star / Unstar", self.post_actions.on_toggle_star, "S")
+        self._action(post_menu, "Mark &Unread / Read", self.post_actions.on_toggle_read, "U")
+        self._action(post_menu, "&Open Original in Browser", self.post_actions.on_open_original, "Ctrl+Return")
+        self._action(post_menu, "Show &Raw Source", self.post_actions.on_show_raw, "Ctrl+U")
         post_menu.addSeparator()
-        self._action(post_menu, "&Delete…", self.on_delete, QKeySequence.StandardKey.Delete)
+        self._action(post_menu, "&Delete…", self.post_actions.on_delete, QKeySequence.StandardKey.Delete)
         self.post_menu = post_menu
 
         view_menu = bar.addMenu("&View")
         self._action(view_menu, "Find in Post…", self.reader_pane.find_bar.open_bar, QKeySequence.StandardKey.Find)
         view_menu.addSeparator()
-        self._action(view_menu, "Zoom &In", lambda: self.on_zoom(1), QKeySequence.StandardKey.ZoomIn, "Ctrl+=")
-        self._action(view_menu, "Zoom &Out", lambda: self.on_zoom(-1), QKeySequence.StandardKey.ZoomOut)
-        self._action(view_menu, "&Actual Size", lambda: self.on_zoom(0), "Ctrl+0")
+        self._action(view_menu, "Zoom &In", lambda: self.current.on_zoom(1), QKeySequence.StandardKey.ZoomIn,
+                     "Ctrl+=")
+        self._action(view_menu, "Zoom &Out", lambda: self.current.on_zoom(-1), QKeySequence.StandardKey.ZoomOut)
+        self._action(view_menu, "&Actual Size", lambda: self.current.on_zoom(0), "Ctrl+0")
         view_menu.addSeparator()
         self.images_everywhere_action = self._action(view_menu, "Load Images in Every Post",
-                                                     self.on_images_everywhere)
+                                                     self.current.on_images_everywhere)
         self.images_everywhere_action.setCheckable(True)
-        self.images_everywhere_action.setChecked(self.settings.value("images/everywhere", False, type=bool))
+        self.images_everywhere_action.setChecked(self.prefs.images_everywhere)
         self._action(view_menu, "Clear Image Cache", self.on_clear_image_cache)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "Show Library &Folder", self.on_show_library_folder)
-        self._action(help_menu, "&About Article Browser", self.on_about)
+        self._action(help_menu, "&About Article Browser", lambda: show_about(self.library_path, self))
         for action in post_menu.actions():
             action.setShortcutVisibleInContextMenu(True)
 
     def _connect(self) -> None:
         self.worker.navigation_ready.connect(self.on_navigation_ready)
-        self.reader_pane.images_bar.load_once.connect(self.on_load_images_once)
-        self.reader_pane.images_bar.load_site.connect(self.on_load_images_for_site)
         self.reader.term_clicked.connect(self.on_term_clicked)
         self.reader.link_hovered.connect(lambda url: self.statusBar().showMessage(url) if url
                                          else self.statusBar().clearMessage())
         QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _: self.reader.apply_palette())
-        self.worker.post_ready.connect(self.on_post_ready)
-        self.worker.raw_ready.connect(self.on_raw_ready)
-        self.worker.deleted.connect(self.on_deleted)
+        self.drop.dropped.connect(self.import_paths)
+        self.worker.deleted.connect(self.post_actions.on_deleted)
         self.worker.state_changed.connect(lambda *_: self.worker.fetch_counts())
         self.worker.counts_ready.connect(self.sidebar_model.set_counts)
         self.worker.failed.connect(self.on_worker_failed)
@@ -262,38 +214,37 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(lambda _: self.search_timer.start())
         self.search_timer.timeout.connect(self.on_search)
         self.refresh_timer.timeout.connect(self.on_refresh)
-        self.imports.progress.connect(self.on_import_progress)
+        self.imports.progress.connect(self.import_status.on_progress)
         self.imports.file_done.connect(self.refresh_timer.start)
         self.imports.finished.connect(self.on_import_finished)
         self.imports.failed.connect(self.on_worker_failed)
         self.imports.busy_changed.connect(self.on_import_busy)
-        self.cancel_button.clicked.connect(self.imports.cancel)
+        self.import_status.cancel.connect(self.imports.cancel)
         self.search.installEventFilter(self)
         self.post_list.horizontalHeader().sortIndicatorChanged.connect(self.on_sort_indicator_changed)
 
     # -- settings ------------------------------------------------------------------------------------------
     def _restore(self) -> None:
-        geometry = self.settings.value("window/geometry")
+        geometry = self.prefs.state(Settings.GEOMETRY)
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1200, 780)
-        for name, splitter in (("window/split", self.split), ("window/right", self.right)):
-            state = self.settings.value(name)
+        for key, splitter in ((Settings.SIDEBAR_SPLIT, self.split), (Settings.LIST_SPLIT, self.right)):
+            state = self.prefs.state(key)
             if state is not None:
                 splitter.restoreState(state)
-        header = self.settings.value("window/columns")
+        header = self.prefs.state(Settings.COLUMNS)
         if header is not None:
             self.post_list.horizontalHeader().restoreState(header)
-        self._apply_zoom(int(self.settings.value("reader/zoom", 0, type=int)))
 
     def save_settings(self) -> None:
-        """Remember the window, the selected entry and post, and the last import folder."""
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/split", self.split.saveState())
-        self.settings.setValue("window/right", self.right.saveState())
-        self.settings.setValue("window/columns", self.post_list.horizontalHeader().saveState())
-        self.settings.setValue("selection/node", self._node_key)
-        self.settings.setValue("selection/post", self._post_id if self._post_id is not None else "")
-        self.settings.sync()
+        """Remember the window, the selected entry and post."""
+        self.prefs.set_state(Settings.GEOMETRY, self.saveGeometry())
+        self.prefs.set_state(Settings.SIDEBAR_SPLIT, self.split.saveState())
+        self.prefs.set_state(Settings.LIST_SPLIT, self.right.saveState())
+        self.prefs.set_state(Settings.COLUMNS, self.post_list.horizontalHeader().saveState())
+        self.prefs.node = self._node_key
+        self.prefs.post = self.current.post_id
+        self.prefs.sync()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         """A new palette (light or dark) reaches the reader's colours too."""
@@ -308,6 +259,10 @@ class MainWindow(QMainWindow):
             self.imports.cancel()
             self.imports.wait()
         event.accept()
+
+    def say(self, text: str) -> None:
+        """A passing message in the status bar."""
+        self.statusBar().showMessage(text, 8000)
 
     # -- filters -------------------------------------------------------------------------------------------
     def _current_filter(self) -> PostFilter:
@@ -368,7 +323,7 @@ class MainWindow(QMainWindow):
     def on_posts_loaded(self, _rows: int) -> None:
         """Say so when a filter matches nothing."""
         if self.posts.total:
-            self.list_message.hide()
+            self.post_list.hide_message()
             return
         node = _find(self._nodes, self._node_key)
         query = self.search.text().strip()
@@ -376,84 +331,23 @@ class MainWindow(QMainWindow):
             text = f"Nothing matches “{query}”" + (f" in {node.label}" if node and node.key != "all" else "")
         else:
             text = f"No posts in {node.label}" if node is not None else "No posts"
-        self.list_message.setText(text)
-        self.list_message.resize(self.post_list.viewport().size())
-        self.list_message.show()
+        self.post_list.show_message(text)
 
     # -- the selected post ---------------------------------------------------------------------------------
     def selected_posts(self) -> list[PostRow]:
         """The posts selected in the list, in list order."""
-        rows = sorted({i.row() for i in self.post_list.selectionModel().selectedRows()})
-        return [p for p in (self.posts.post(r) for r in rows) if p is not None]
+        return self.post_actions.selected()
 
     def on_post_selection_changed(self, *_: object) -> None:
         """Show the current post and mark it read."""
         selected = self.selected_posts()
-        if len(selected) != 1:
-            return
-        post = selected[0]
-        self._post_id = post.id
-        self.worker.fetch_post(post.id, self._images_allowed(post), self.reader.image_width())
-        if not post.read:
-            self.worker.set_state([post.id], "read", True)
-
-    def on_post_ready(self, post_id: int, row: PostRow | None, html: str, held_back: int, shown: bool) -> None:
-        """A rendered post arrived; show it if it is still the one selected."""
-        if post_id != self._post_id:
-            return
-        self._current_row = row
-        self.reader.show_post(html, shown)
-        self.reader_pane.images_bar.offer(held_back, row.site if row else "")
-        if self.reader_pane.find_bar.isVisible():
-            self.reader_pane.find_bar.highlight()
-
-    def _images_allowed(self, row: PostRow) -> bool:
-        if self.settings.value("images/everywhere", False, type=bool) or self._images_once == row.id:
-            return True
-        return row.site in _string_list(self.settings.value("images/sites", []))
-
-    def _show_again(self) -> None:
-        """Render the current post again, with images if they are now allowed for it."""
-        assert self._current_row is not None
-        row = self._current_row
-        self.worker.fetch_post(row.id, self._images_allowed(row), self.reader.image_width())
-
-    def on_load_images_once(self) -> None:
-        """Load this post's images (this time)."""
-        if self._current_row is not None:
-            self._images_once = self._current_row.id
-            self._show_again()
-
-    def on_load_images_for_site(self) -> None:
-        """Load images for every post of this post's site, from now on."""
-        if self._current_row is not None:
-            sites = _string_list(self.settings.value("images/sites", []))
-            if self._current_row.site not in sites:
-                self.settings.setValue("images/sites", [*sites, self._current_row.site])
-            self._show_again()
-
-    def on_images_everywhere(self, checked: bool) -> None:
-        """The setting that loads images for every post."""
-        self.settings.setValue("images/everywhere", checked)
-        if self._current_row is not None:
-            self._show_again()
+        if len(selected) == 1:
+            self.current.show(selected[0])
 
     def on_clear_image_cache(self) -> None:
         """Forget every downloaded image."""
         self.images.clear()
-        self.status.setText("Image cache cleared")
-
-    def on_zoom(self, step: int) -> None:
-        """Zoom the reader in or out a step (0 resets); remembered across runs."""
-        zoom = 0 if step == 0 else int(self.settings.value("reader/zoom", 0, type=int)) + step
-        self._apply_zoom(zoom)
-        self.settings.setValue("reader/zoom", zoom)
-
-    def _apply_zoom(self, zoom: int) -> None:
-        font = self.reader.document().defaultFont()
-        base = QGuiApplication.font().pointSizeF()
-        font.setPointSizeF(max(6.0, base + zoom))
-        self.reader.document().setDefaultFont(font)
+        self.say("Image cache cleared")
 
     def on_term_clicked(self, term_id: int) -> None:
         """A category or tag in the byline: show its posts."""
@@ -463,29 +357,18 @@ class MainWindow(QMainWindow):
             self.sidebar.setCurrentIndex(index)
 
     def _restore_post_selection(self) -> None:
-        if self._post_id is None:
+        if self.current.post_id is None:
             return
-        number = self.posts.row_for(self._post_id)
+        number = self.posts.row_for(self.current.post_id)
         if number is None and not self.posts.loading:
-            self._show_nothing()
+            self.current.clear()
         elif number is not None:
-            self.post_list.selectRow(number)
-            self.post_list.scrollTo(self.posts.index(number, 0))
-
-    def move_selection(self, step: int) -> None:
-        """Select the next (1) or previous (-1) post."""
-        selected = self.post_list.selectionModel().selectedRows()
-        number = self.post_list.currentIndex().row() + step if selected else 0
-        if number >= self.posts.rowCount() and self.posts.canFetchMore(QModelIndex()):
-            self.posts.fetchMore(QModelIndex())
-        if 0 <= number < self.posts.rowCount():
-            self.post_list.selectRow(number)
-            self.post_list.scrollTo(self.posts.index(number, COL_TITLE))
+            self.post_list.select_row(number)
 
     def on_read_on(self) -> None:
         """Space: the next screen of the post, or the next post at its end."""
         if self.reader.at_end():
-            self.move_selection(1)
+            self.post_list.step(1)
         else:
             self.reader.page_down()
 
@@ -499,75 +382,9 @@ class MainWindow(QMainWindow):
         return False
 
     # -- actions -------------------------------------------------------------------------------------------
-    def on_toggle_star(self) -> None:
-        """Star the selected posts, or unstar them if all are starred."""
-        posts = self.selected_posts()
-        if posts:
-            self.worker.set_state([p.id for p in posts], "starred", not all(p.starred for p in posts))
-
-    def on_toggle_read(self) -> None:
-        """Mark the selected posts unread, or read if all are unread."""
-        posts = self.selected_posts()
-        if posts:
-            self.worker.set_state([p.id for p in posts], "read", all(not p.read for p in posts))
-
-    def on_open_original(self) -> None:
-        """Open the selected post's page in the system browser."""
-        for post in self.selected_posts()[:10]:
-            if post.link:
-                QDesktopServices.openUrl(QUrl(post.link))
-
-    def on_copy_link(self) -> None:
-        """Copy the selected posts' links."""
-        links = [p.link for p in self.selected_posts() if p.link]
-        if links:
-            QGuiApplication.clipboard().setText("\n".join(links))
-            self.status.setText("Link copied" if len(links) == 1 else f"{len(links)} links copied")
-
-    def on_show_raw(self) -> None:
-        """Ask for the selected post's JSON as imported."""
-        posts = self.selected_posts()
-        if posts:
-            self.worker.fetch_raw(posts[0].id)
-
-    def on_raw_ready(self, post_id: int, text: str) -> None:
-        """Show a post's raw JSON in a window of its own."""
-        dialog = QDialog(self)
-        dialog.setWindowTitle(f"Raw JSON — post {post_id}")
-        layout = QVBoxLayout(dialog)
-        view = QPlainTextEdit(text)
-        view.setReadOnly(True)
-        view.setFont(QGuiApplication.font())
-        view.document().setDefaultFont(_monospace())
-        layout.addWidget(view)
-        dialog.resize(760, 600)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-
-    def on_delete(self) -> None:
-        """Delete the selected posts after asking."""
-        posts = self.selected_posts()
-        if not posts:
-            return
-        what = f"“{posts[0].title}”" if len(posts) == 1 else f"{len(posts)} posts"
-        answer = QMessageBox.question(
-            self, "Delete Posts", f"Delete {what} from the library? Importing the file again brings it back.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
-        if answer == QMessageBox.StandardButton.Yes:
-            self.worker.delete([p.id for p in posts])
-
-    def on_deleted(self, post_ids: list[int]) -> None:
+    def on_deleted(self, _post_ids: list[int]) -> None:
         """Posts are gone: reload the list and the counts."""
-        if self._post_id in post_ids:
-            self._show_nothing()
         self.on_refresh()
-
-    def _show_nothing(self) -> None:
-        """The selected post left the list: an empty reader, not a stale post."""
-        self._post_id = None
-        self._current_row = None
-        self.reader.show_post("", False)
-        self.reader_pane.images_bar.offer(0, "")
 
     def on_focus_search(self) -> None:
         """Put the cursor in the search field."""
@@ -578,25 +395,19 @@ class MainWindow(QMainWindow):
         """Open the folder holding the library in the file manager."""
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.library_path)))
 
-    def on_about(self) -> None:
-        """Version and library location."""
-        QMessageBox.about(self, "About Article Browser",
-                          f"<h3>Article Browser {__version__}</h3><p>Read WordPress articles offline.</p>"
-                          f"<p>Library: <code>{self.library_path}</code></p>")
-
     def on_worker_failed(self, details: str) -> None:
         """A bug, not bad input: say so without a traceback in the user's face; the log has it."""
-        self.status.setText("Something went wrong; the library is unchanged. Details are in the log.")
+        self.say("Something went wrong; the library is unchanged. Details are in the log.")
         log.error("%s", details)
 
     # -- importing -----------------------------------------------------------------------------------------
     def import_paths(self, paths: list[Path]) -> None:
         """Import files and folders in the background (after any import already running)."""
         if paths:
-            self.settings.setValue("import/folder", str(paths[0].parent if paths[0].is_file() else paths[0]))
+            self.prefs.import_folder = str(paths[0].parent if paths[0].is_file() else paths[0])
             self.imports.add(paths)
             if self.imports.waiting:
-                self.status.setText(f"Queued {len(paths)} item{'s' if len(paths) != 1 else ''} to import next")
+                self.say(f"Queued {len(paths)} item{'s' if len(paths) != 1 else ''} to import next")
 
     def on_files_from_another_launch(self, paths: list[Path]) -> None:
         """``article-browser FILE...`` ran while this window was open: import them, come to the front."""
@@ -608,86 +419,33 @@ class MainWindow(QMainWindow):
 
     def on_import_files(self) -> None:
         """File ▸ Import Files…."""
-        names, _ = QFileDialog.getOpenFileNames(self, "Import WordPress JSON", self._import_folder(),
-                                                "WordPress JSON (*.json);;All files (*)")
+        names, _ = QFileDialog.getOpenFileNames(self, "Import WordPress Files", self._import_folder(),
+                                                "WordPress JSON or XML (*.json *.xml);;All files (*)")
         self.import_paths([Path(n) for n in names])
 
     def on_import_folder(self) -> None:
         """File ▸ Import Folder…."""
-        name = QFileDialog.getExistingDirectory(self, "Import a Folder of WordPress JSON", self._import_folder())
+        name = QFileDialog.getExistingDirectory(self, "Import a Folder of WordPress Files", self._import_folder())
         if name:
             self.import_paths([Path(name)])
 
     def _import_folder(self) -> str:
-        return str(self.settings.value("import/folder", str(Path.home())))
+        return self.prefs.import_folder or str(Path.home())
 
     def on_import_busy(self, busy: bool) -> None:
         """Show or hide the progress widgets."""
-        for widget in (self.progress_label, self.progress, self.cancel_button):
-            widget.setVisible(busy)
+        self.import_status.set_busy(busy)
         if busy:
             self.pages.setCurrentWidget(self.split)
-            self.progress.setRange(0, 0)
-            self.progress_label.setText("Importing…")
-
-    def on_import_progress(self, event: Progress) -> None:
-        """Files and posts so far."""
-        self.progress.setRange(0, max(event.files_total, 1))
-        self.progress.setValue(event.files_done)
-        self.progress_label.setText(f"Importing {min(event.files_done + 1, event.files_total)} of "
-                                    f"{event.files_total} files · {event.posts_done:,} posts")
 
     def on_import_finished(self, summary: Summary) -> None:
-        """One line in the status bar; a report when anything failed or was skipped."""
-        self.status.setText(summary.headline())
+        """A passing line in the status bar; the report stays a click away, and opens when anything failed."""
+        self.say(summary.headline())
         log.info("%s", summary.headline())
         for result in summary.failed:
             log.warning("%s: %s", result.path, result.reason())
         self.on_refresh()
-        if any(f.status in ("failed", "skipped", "cancelled") for f in summary.files):
-            self.report = ImportReport(summary, self)
-            self.report.show()
-
-    # -- drag and drop -------------------------------------------------------------------------------------
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
-        """Accept local files and folders, and say what a drop will do."""
-        if _local_paths(event):
-            event.acceptProposedAction()
-            self.drop_hint.setGeometry(self.rect().adjusted(24, 24, -24, -24))
-            self.drop_hint.raise_()
-            self.drop_hint.show()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QEvent) -> None:  # noqa: N802
-        """Keep accepting while the drag moves over the window."""
-        event.acceptProposedAction()  # type: ignore[attr-defined]
-
-    def dragLeaveEvent(self, event: QEvent) -> None:  # noqa: N802
-        """Hide the drop hint."""
-        self.drop_hint.hide()
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        """Hand the dropped paths to the import queue; parsing happens elsewhere."""
-        self.drop_hint.hide()
-        paths = _local_paths(event)
-        if paths:
-            event.acceptProposedAction()
-            self.import_paths(paths)
-
-
-def _local_paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
-    mime = event.mimeData()
-    if not mime.hasUrls():
-        return []
-    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
-
-
-def _string_list(value: object) -> list[str]:
-    """A list setting as QSettings hands it back (a single string for one item, None for none)."""
-    if isinstance(value, str):
-        return [value]
-    return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
+        self.import_status.finished(summary)
 
 
 def _find(nodes: list[NavNode], key: str) -> NavNode | None:
@@ -696,14 +454,3 @@ def _find(nodes: list[NavNode], key: str) -> NavNode | None:
         if found is not None:
             return found
     return None
-
-
-def _int(value: object) -> int | None:
-    try:
-        return int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return None
-
-
-def _monospace() -> QFont:
-    return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)

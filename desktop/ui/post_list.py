@@ -105,7 +105,8 @@ class PostListModel(QAbstractTableModel):
         wanted = set(post_ids)
         for number, row in enumerate(self._rows):
             if row.id in wanted:
-                self._rows[number] = dataclasses.replace(row, **{what: value})
+                self._rows[number] = (dataclasses.replace(row, read=value) if what == "read"
+                                      else dataclasses.replace(row, starred=value))
                 self.dataChanged.emit(self.index(number, 0), self.index(number, len(HEADERS) - 1))
 
     # -- the model -----------------------------------------------------------------------------------------

@@ -6,8 +6,10 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QHeaderView, QTreeView, QWidget
 
 from desktop.core.navigation import NavNode
+from desktop.ui.text import tooltip
 
 NODE_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 COL_NAME, COL_COUNT = range(2)
@@ -116,5 +118,19 @@ class SidebarModel(QAbstractItemModel):
         if role == NODE_KEY_ROLE:
             return node.key
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{node.label}: {node.count:,} posts" if node.count is not None else node.label
+            return tooltip(f"{node.label}: {node.count:,} posts" if node.count is not None else node.label)
         return None
+
+
+class SidebarView(QTreeView):
+    """The sidebar's tree: names that stretch, counts that fit."""
+
+    def __init__(self, model: SidebarModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setHeaderHidden(True)
+        self.setUniformRowHeights(True)
+        self.header().setStretchLastSection(False)
+        self.header().setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        self.header().setSectionResizeMode(COL_COUNT, QHeaderView.ResizeMode.ResizeToContents)
+        self.setAccessibleName("Sidebar")

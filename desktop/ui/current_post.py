@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QGuiApplication
 
 from desktop.core.library import PostRow
@@ -24,6 +24,8 @@ class CurrentPost(QObject):
         self.row: PostRow | None = None
         self._images_once: int | None = None
         worker.post_ready.connect(self.on_post_ready)
+        # The bar names the post's site, which is data: plain text, whatever reader.py's default becomes.
+        pane.images_bar.label.setTextFormat(Qt.TextFormat.PlainText)
         pane.images_bar.load_once.connect(self.on_load_images_once)
         pane.images_bar.load_site.connect(self.on_load_images_for_site)
         self.apply_zoom()

@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont
 
 from desktop.core.library import PostFilter, PostRow
 from desktop.ui.library_worker import LibraryWorker
+from desktop.ui.text import tooltip
 
 COL_DATE, COL_TITLE, COL_CATEGORIES, COL_AUTHOR = range(4)
 HEADERS = ("Date", "Title", "Categories", "Author")
@@ -32,6 +33,18 @@ def compact_date(row: PostRow, now: datetime | None = None) -> str:
     if moment.year == now.year:
         return moment.strftime("%d %b")
     return moment.strftime("%Y-%m-%d")
+
+
+def _tooltip(row: PostRow, column: int) -> str | None:
+    """The full text of a cell that may be cut short (tooltips are made plain by the caller)."""
+    if column == COL_DATE and row.date_utc is not None:
+        moment = datetime.fromtimestamp(row.date_utc, UTC).astimezone()
+        return moment.strftime("%A %d %B %Y, %H:%M") + (f" (site time {row.date_local})" if row.date_local else "")
+    if column == COL_TITLE:
+        return row.title
+    if column == COL_CATEGORIES:
+        return ", ".join(row.categories)
+    return row.author if column == COL_AUTHOR else None
 
 
 class PostListModel(QAbstractTableModel):
@@ -153,11 +166,7 @@ class PostListModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == COL_DATE and row.date_utc is not None:
-                moment = datetime.fromtimestamp(row.date_utc, UTC).astimezone()
-                return moment.strftime("%A %d %B %Y, %H:%M") + (f" (site time {row.date_local})"
-                                                                   if row.date_local else "")
-            return row.title if column == COL_TITLE else None
+            return tooltip(_tooltip(row, column))
         if role == POST_ID_ROLE:
             return row.id
         return None

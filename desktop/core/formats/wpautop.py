@@ -30,6 +30,8 @@ _ALWAYS_WRAP = frozenset({None, "blockquote"})
 _TAG = re.compile(r"""<(/?)([A-Za-z][\w:-]{0,63})((?:[^<>"']|"[^"<]*"|'[^'<]*')*)>""")
 _BLANK = re.compile(r"\n[ \t\xa0]*\n\s*")
 _PLACEHOLDER = "\ue000"
+_HIDDEN = "\ue002"
+_COMMENTS_ONLY = re.compile(r"(?:\s*<!--(?:[^-]|-(?!->))*-->)+\s*")
 _CLOSERS: dict[str, re.Pattern[str]] = {name: re.compile(f"</{name}\\s*>", re.I) for name in OPAQUE}
 
 
@@ -91,7 +93,7 @@ def _markup(text: str, lt: int) -> tuple[Token, int]:
 
 def autop(text: str) -> str:
     """``text`` with paragraphs and line breaks made from its blank lines and line breaks."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace(_HIDDEN, "")
     if not text.strip():
         return ""
     out: list[str] = []
@@ -126,77 +128,36 @@ def _flush(run: list[Token], container: str | None, out: list[str]) -> None:
     if not any((t.kind == "text" and t.text.strip()) or t.kind == "tag" for t in run):
         out.append("".join(t.text for t in run))  # whitespace and comments between blocks
         return
-    paragraphs = _split(run)
-    blank_lines = len(paragraphs) > 1
-    wrap = container in _ALWAYS_WRAP or (blank_lines and container not in _INLINE_CONTAINERS)
+    # Line breaks inside tags and comments are not the author's line breaks: hide them while working.
+    joined = "".join(t.text.replace("\n", _HIDDEN) if t.kind != "text" else t.text for t in run)
+    paragraphs = [p for p in _BLANK.split(joined) if p.strip()]
+    wrap = container in _ALWAYS_WRAP or (len(paragraphs) > 1 and container not in _INLINE_CONTAINERS)
     if not wrap:
-        out.append("".join(_breaks(p, keep_edges=True) for p in _join_with_blank(paragraphs)))
+        stripped = joined.strip()
+        lead = joined[: len(joined) - len(joined.lstrip())]
+        trail = joined[len(joined.rstrip()) :]
+        body = "<br />\n".join(_br(p.strip()) for p in paragraphs)  # blank lines inside a <p> or heading
+        out.append((lead + body + trail).replace(_HIDDEN, "\n") if stripped else joined)
         return
     if out and not out[-1].endswith("\n"):
         out.append("\n")
     for paragraph in paragraphs:
-        body = _breaks(paragraph, keep_edges=False)
-        if any(t.kind == "tag" or (t.kind == "text" and t.text.strip()) for t in paragraph):
-            out.append(f"<p>{body}</p>\n")
-        elif body:
-            out.append(body + "\n")  # only comments (<!--more-->): no paragraph around them
+        body = _br(paragraph.strip()).replace(_HIDDEN, "\n")
+        out.append(body + "\n" if _COMMENTS_ONLY.fullmatch(body) else f"<p>{body}</p>\n")
 
 
-def _split(run: list[Token]) -> list[list[Token]]:
-    """The run cut at blank lines in its text."""
-    paragraphs: list[list[Token]] = [[]]
-    for token in run:
-        if token.kind != "text" or "\n" not in token.text:
-            paragraphs[-1].append(token)
-            continue
-        pieces = _BLANK.split(token.text)
-        paragraphs[-1].append(Token("text", pieces[0]))
-        for piece in pieces[1:]:
-            paragraphs.append([Token("text", piece)])
-    return [p for p in paragraphs if any(t.text.strip() for t in p)]
+_HAS_BREAK = re.compile(r"<br", re.I)
+_DOUBLE_BREAK = re.compile(r"(<br\s*/?>)<br />\n", re.I)
 
 
-def _join_with_blank(paragraphs: list[list[Token]]) -> Iterator[list[Token]]:
-    for index, paragraph in enumerate(paragraphs):
-        if index:
-            yield [Token("text", "\n\n")]
-        yield paragraph
-
-
-def _breaks(paragraph: list[Token], keep_edges: bool) -> str:
-    """The paragraph's markup with each line break in its text turned into ``<br />``; edges trimmed or kept."""
-    first = next((i for i, t in enumerate(paragraph) if t.kind != "text" or t.text.strip()), len(paragraph))
-    last = next((i for i in range(len(paragraph) - 1, -1, -1)
-                 if paragraph[i].kind != "text" or paragraph[i].text.strip()), -1)
-    if first > last:
-        return "".join(t.text for t in paragraph) if keep_edges else ""
-    middle = list(paragraph[first : last + 1])
-    lead = "".join(t.text for t in paragraph[:first])
-    trail = "".join(t.text for t in paragraph[last + 1 :])
-    if middle[0].kind == "text":
-        body = middle[0].text
-        lead += body[: len(body) - len(body.lstrip())]
-        middle[0] = Token("text", body.lstrip())
-    if middle[-1].kind == "text":
-        body = middle[-1].text
-        trail = body[len(body.rstrip()) :] + trail
-        middle[-1] = Token("text", body.rstrip())
-    pieces: list[str] = []
-    after_br = False
-    for token in middle:
-        pieces.append(_br(token.text, after_br) if token.kind == "text" else token.text)
-        after_br = (token.kind == "tag" and token.name == "br") or (after_br and not token.text.strip())
-    body = "".join(pieces)
-    return lead + body + trail if keep_edges else body
-
-
-_NEWLINE = re.compile(r"[ \t]*\n[ \t]*")
-
-
-def _br(text: str, after_br: bool) -> str:
+def _br(text: str) -> str:
+    """Each line break in ``text`` (whose tags hold none) as ``<br />``, unless a ``<br>`` is already there."""
     if "\n" not in text:
         return text
-    converted = _NEWLINE.sub("<br />\n", text)
-    if after_br and not text[: text.index("\n")].strip():
-        converted = converted.replace("<br />\n", "\n", 1)
-    return converted
+    had_breaks = _HAS_BREAK.search(text) is not None
+    joined = "<br />\n".join(line.strip(" \t") for line in text.split("\n"))
+    return _DOUBLE_BREAK.sub(_line_break, joined) if had_breaks else joined
+
+
+def _line_break(match: re.Match[str]) -> str:
+    return (match.group(1) or "<br />") + "\n"

@@ -23,7 +23,15 @@ from urllib.parse import urlsplit
 from desktop.core.formats.raw_content import render_content
 from desktop.core.formats.rest_json import html_to_text, search_text
 from desktop.core.formats.shortcodes import Image
-from desktop.core.formats.wxrfields import Fields, local_dates, modified_of, read_fields, split_tag, utc_dates
+from desktop.core.formats.wxrfields import (
+    Fields,
+    item_type,
+    local_dates,
+    modified_of,
+    read_fields,
+    split_tag,
+    utc_dates,
+)
 from desktop.core.formats.wxrstream import Node, WxrError, looks_like_wxr, read_nodes
 from desktop.core.records import Author, ListedTerm, Media, Post, Record, Skip, TermRef
 from desktop.core.taxonomy import NAME_EMBEDDED, NAME_GUESSED, NAME_LISTED, as_int, plain_name
@@ -32,6 +40,8 @@ from lxml import etree  # type: ignore[import-untyped]
 __all__ = ["WxrError", "looks_like_wxr", "read_wxr"]
 
 MAX_INDEXED = 500_000  # attachments remembered for galleries and featured images
+_FIRST_TAGS = ("item", "link", "{*}base_site_url", "{*}base_blog_url")
+_MAIN_TAGS = (*_FIRST_TAGS, "{*}author", "{*}category", "{*}tag", "{*}term")
 _SITE_SOURCES = {"link": 0, "base_blog_url": 1, "base_site_url": 2}
 _TERM_TAGS = {"category": "category", "tag": "post_tag", "term": None}
 _SKIPPED_TYPES = {
@@ -60,12 +70,22 @@ def read_wxr(path: Path) -> Iterator[Record]:
 
     The error is raised before the first record when the file is not well-formed.
     """
-    index = _Index()
-    for node in read_nodes(path, texts=False):
-        index.add(node)
+    try:
+        index = _first_pass(path, repair=False)
+    except WxrError as error:
+        if not error.repairable:
+            raise
+        index = _first_pass(path, repair=True)
     converter = _Converter(index)
-    for node in read_nodes(path, texts=True):
+    for node in read_nodes(path, tags=_MAIN_TAGS):
         yield from converter.convert(node)
+
+
+def _first_pass(path: Path, repair: bool) -> _Index:
+    index = _Index()
+    for node in read_nodes(path, texts=False, repair=repair, tags=_FIRST_TAGS):
+        index.add(node)
+    return index
 
 
 class _Index:
@@ -83,11 +103,13 @@ class _Index:
         if name in _SITE_SOURCES and kind in ("", "wp"):
             self._site_candidate(name, node.element.text)
         elif name == "item" and kind == "":
-            fields = read_fields(node.element)
-            if self.offset is None:
-                self.offset = utc_dates(fields)[3]
-            if fields.wp.get("post_type") == "attachment" and len(self.images) < MAX_INDEXED:
-                self._attachment(fields)
+            is_attachment = item_type(node.element) == "attachment"
+            if self.offset is None or is_attachment:
+                fields = read_fields(node.element)
+                if self.offset is None:
+                    self.offset = utc_dates(fields)[3]
+                if is_attachment and len(self.images) < MAX_INDEXED:
+                    self._attachment(fields)
 
     def _site_candidate(self, name: str, url: str | None) -> None:
         host = host_of(url)

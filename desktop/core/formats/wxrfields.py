@@ -61,11 +61,20 @@ def split_tag(tag: object) -> tuple[str, str]:
     return kind, name
 
 
+def item_type(item: etree._Element) -> str:
+    """The item's ``wp:post_type`` ("post" when it has none), found without reading the other fields."""
+    for child in item:
+        tag = child.tag
+        if isinstance(tag, str) and tag.endswith("}post_type") and split_tag(tag)[0] == "wp":
+            return (child.text or "").strip() or "post"
+    return "post"
+
+
 def read_fields(item: etree._Element) -> Fields:
     """The fields of one ``<item>``."""
     fields = Fields()
     for child in item:
-        kind, name = split_tag(child.tag)
+        kind, name = _TAGS.get(child.tag) or split_tag(child.tag)
         text = child.text or ""
         if kind == "wp":
             _wp_child(fields, child, name, text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -28,6 +28,10 @@ _PROLOG_SKIP = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
 
 class WxrError(Exception):
     """A WXR file cannot be imported; the message is the precise reason, without the file's name."""
+
+    def __init__(self, message: str, repairable: bool = False) -> None:
+        super().__init__(message)
+        self.repairable = repairable  # reading it with repairs on might succeed
 
 
 @dataclass(frozen=True)
@@ -105,10 +109,12 @@ def encoding_of(head: bytes) -> str | None:
     return codec.name if "<\n&".encode(codec.name, errors="replace") == b"<\n&" else None
 
 
-def read_nodes(path: Path, texts: bool = True) -> Iterator[Node]:
+def read_nodes(path: Path, texts: bool = True, repair: bool = True, tags: Sequence[str] = ()) -> Iterator[Node]:
     """The children of ``<rss><channel>``, in order; raises ``WxrError`` for files that are not safe WXR.
 
-    With ``texts`` false, items come without their text (faster, for a first pass).
+    With ``texts`` false, items come without their text; with ``repair`` false, bare ``&``, HTML entities and
+    control characters are errors (``WxrError.repairable``) instead of being repaired; both make reading
+    faster, for a first pass. ``tags`` limits the children to those names (lxml's ``{*}name`` patterns).
     """
     try:
         with path.open("rb") as source:
@@ -116,21 +122,22 @@ def read_nodes(path: Path, texts: bool = True) -> Iterator[Node]:
             reason = not_wxr_reason(head)
             if reason is not None:
                 raise WxrError(reason)
-            yield from _Reader(source, head, texts).nodes()
+            yield from _Reader(source, head, texts and repair, repair, tags).nodes()
     except MemoryError:
         raise WxrError("too large to import in the memory available") from None
 
 
 class _Reader:
-    def __init__(self, source: BinaryIO, head: bytes, texts: bool) -> None:
+    def __init__(self, source: BinaryIO, head: bytes, texts: bool, repair: bool, tags: Sequence[str]) -> None:
         self._source = source
         self._head = head
         self._texts = texts
         self._encoding = encoding_of(head)
-        self._scanner = Scanner() if self._encoding is not None else None
+        self._repair = repair
+        self._scanner = Scanner() if self._encoding is not None and repair else None
         self._parser = etree.XMLPullParser(
-            events=("end",), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-            remove_comments=True, remove_pis=True, dtd_validation=False,
+            events=("end",), tag=list(tags) or None, resolve_entities=False, no_network=True, load_dtd=False,
+            huge_tree=False, remove_comments=True, remove_pis=True, dtd_validation=False,
         )
         self._channel: etree._Element | None = None
         self._root_checked = False
@@ -148,7 +155,7 @@ class _Reader:
             except DoctypeError as error:
                 raise WxrError(doctype_reason(error.line)) from None
             except etree.XMLSyntaxError as error:
-                raise WxrError(describe_syntax_error(error)) from None
+                raise WxrError(describe_syntax_error(error), repairable=not self._repair) from None
             yield from self._events()
             if final:
                 break
@@ -171,8 +178,6 @@ class _Reader:
             elif parent is not self._channel:
                 continue
             text = self._item_text(element) if element.tag == "item" and self._texts else None
-            if element.tag == "item" and not self._texts and self._scanner is not None:
-                self._scanner.items.clear()
             yield Node(element, text)
             element.clear(keep_tail=False)
             while element.getprevious() is not None:

@@ -326,6 +326,35 @@ class Queries:
         row = self._conn.execute("SELECT raw FROM post_raw WHERE post_id = ?", (post_id,)).fetchone()
         return row[0] if row else None
 
+    def post_fields(self, post_id: int) -> dict[str, Any] | None:
+        """Stored columns no ``PostRow`` carries, with the post's terms and author (export builds records)."""
+        row = self._conn.execute(
+            "SELECT p.slug, p.modified, p.author_id, p.featured_media, a.slug, a.link "
+            "FROM posts p LEFT JOIN authors a ON a.site_id = p.site_id AND a.wp_id = p.author_id WHERE p.id = ?",
+            (post_id,)).fetchone()
+        if row is None:
+            return None
+        terms = self._conn.execute(
+            "SELECT t.taxonomy, t.wp_id, t.slug, t.name FROM post_terms pt JOIN terms t ON t.id = pt.term_id "
+            "WHERE pt.post_id = ? ORDER BY t.taxonomy, t.wp_id", (post_id,)).fetchall()
+        return {"slug": row[0], "modified": row[1], "author_id": row[2], "featured_media": row[3],
+                "author_slug": row[4], "author_link": row[5], "terms": [tuple(t) for t in terms]}
+
+    def related_raw(self, post_id: int) -> list[tuple[str, str]]:
+        """(kind, text) of the objects imported beside a post, exactly as imported.
+
+        Its terms from term lists, its author from a user list, its featured image from a media list; kind is
+        "term", "author" or "media".
+        """
+        return [(r[0], r[1]) for r in self._conn.execute(
+            "SELECT 'term', t.raw FROM post_terms pt JOIN terms t ON t.id = pt.term_id "
+            "WHERE pt.post_id = ? AND t.raw IS NOT NULL "
+            "UNION ALL SELECT 'author', a.raw FROM posts p JOIN authors a ON a.site_id = p.site_id "
+            "AND a.wp_id = p.author_id WHERE p.id = ? AND a.raw IS NOT NULL "
+            "UNION ALL SELECT 'media', m.raw FROM posts p JOIN media m ON m.site_id = p.site_id "
+            "AND m.wp_id = p.featured_media WHERE p.id = ? AND m.raw IS NOT NULL",
+            (post_id, post_id, post_id)).fetchall()]
+
     def post_content(self, post_id: int) -> StoredContent | None:
         """What reading a post needs beyond its row: the content HTML and the facts around it."""
         row = self._conn.execute(

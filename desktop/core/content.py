@@ -1,339 +1,367 @@
 """A post's WordPress HTML → clean HTML in QTextBrowser's supported subset. Pure; no network, no files.
 
-What QTextBrowser cannot show well is restructured (figures, galleries, embeds); what must never reach it
-goes (scripts, styles, ``<link>``, forms, event handlers, ``javascript:`` links, tracking pixels); what
-would fight the reader's theme goes (inline colours, fonts, classes). Images are placeholders with their
-alt text unless the caller allows images, and then only ``http(s)`` images are kept.
+What QTextBrowser cannot show well is restructured (``content_blocks``: figures, galleries, embeds, quotes);
+what must never reach it goes (scripts, styles, ``<link>``, forms, event handlers, ``javascript:`` links,
+tracking pixels); what would fight the reader's theme goes (inline colours, fonts, classes). Text directly in
+a ``div`` (or ``section``…) becomes a paragraph of its own, as a browser shows it. Images are placeholders with
+their alt text unless the caller allows images, and then only ``http(s)`` images are kept.
+
+What would make Qt's layout take minutes is bounded here: nesting depth (tables, lists, quotes, inline tags),
+word length (very long words get zero-width break opportunities), text per block and the number of blocks
+(past the limit the rest of the post is plain text).
 """
 
 from __future__ import annotations
 
-import gc
+import html
 import re
-from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup, Comment, Tag
+from desktop.core.content_blocks import GALLERY_COLUMNS, RAW, restructure
+from desktop.core.content_refs import Options, best_source, image_html, safe_href
+from lxml import etree  # type: ignore[import-untyped]
+from lxml.html import HtmlElement, HTMLParser, document_fromstring  # type: ignore[import-untyped]
+
+__all__ = ["GALLERY_COLUMNS", "Options", "best_source", "clean_content"]
 
 # Removed with everything inside them.
-_DROP = {"script", "style", "link", "meta", "base", "noscript", "template", "form", "input", "button", "select",
+_DROP = ("script", "style", "link", "meta", "base", "noscript", "template", "form", "input", "button", "select",
          "textarea", "option", "svg", "canvas", "map", "area", "dialog", "head", "title", "object", "param",
-         "source", "track", "picture-source"}
-# Replaced by a link card.
-_EMBEDS = {"iframe", "embed", "video", "audio"}
+         "source", "track", "math", "frameset", "frame", "applet")
 # Kept, with only the attributes listed.
 _KEEP = {
-    "p": (), "br": (), "hr": (), "h1": (), "h2": (), "h3": (), "h4": (), "h5": (), "h6": (),
-    "ul": (), "ol": ("start",), "li": (), "dl": (), "dt": (), "dd": (),
-    "blockquote": (), "pre": (), "code": (), "kbd": (), "samp": (), "var": (),
-    "em": (), "i": (), "strong": (), "b": (), "u": (), "s": (), "del": (), "ins": (), "mark": (),
-    "sub": (), "sup": (), "small": (), "big": (), "abbr": (), "cite": (), "q": (), "tt": (),
-    "table": (), "thead": (), "tbody": (), "tfoot": (), "tr": (), "td": ("colspan", "rowspan"),
-    "th": ("colspan", "rowspan"), "caption": (),
-    "a": ("href", "name"), "img": ("src", "alt"),
+    "p": (), "h1": (), "h2": (), "h3": (), "h4": (), "h5": (), "h6": (),
+    "ul": (), "ol": ("start",), "li": (), "dl": (), "dt": (), "dd": (), "pre": (),
+    "code": (), "kbd": (), "samp": (), "var": (), "em": (), "i": (), "strong": (), "b": (), "u": (), "s": (),
+    "del": (), "ins": (), "mark": (), "sub": (), "sup": (), "small": (), "big": (), "abbr": (), "cite": (),
+    "q": (), "tt": (), "table": (), "thead": (), "tbody": (), "tfoot": (), "tr": (), "td": ("colspan", "rowspan"),
+    "th": ("colspan", "rowspan"), "caption": (), "a": ("href", "name"),
 }
-# Unwrapped: their children stay, the element goes.
-_UNWRAP = {"span", "font", "div", "section", "article", "header", "footer", "main", "aside", "nav", "center",
-           "figure", "figcaption", "picture", "label", "fieldset", "details", "summary", "time", "address",
-           "body", "html"}
+_RENAMED = {"mark": ("span", ' class="mark"')}  # a highlight Qt knows as a styled span
+_CLASSES = {"caption", "figure", "cite"}
+# Blocks whose own text becomes paragraphs; the element itself goes.
+_DIVLIKE = {"div", "section", "article", "header", "footer", "main", "aside", "nav", "center", "figure",
+            "figcaption", "address", "details", "summary", "fieldset", "body", "html", "hgroup", "search",
+            "blockquote", "legend"}
+_BLOCKS = _DIVLIKE | {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "pre", "table",
+                      "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "hr", RAW}
+_INLINE = {"code", "kbd", "samp", "var", "em", "i", "strong", "b", "u", "s", "del", "ins", "mark", "sub", "sup",
+           "small", "big", "abbr", "cite", "q", "tt", "a"}
+_TABLE_PARTS = {"thead", "tbody", "tfoot", "tr", "td", "th", "caption"}
 _SHORTCODE = re.compile(
     r"\[/?(?:caption|gallery|embed|video|audio|playlist|wp_caption|contact-form(?:-7)?|vc_\w+|et_pb_\w+|"
     r"fusion_\w+|av_\w+|su_\w+|tie_\w+|row|column|one_half|one_third|two_third|button|divider|spacer|"
     r"tweet|youtube|vimeo|soundcloud|instagram|facebook|googlemaps)\b[^\]]*\]", re.I)
-_PROVIDERS = {"youtube.com": "Video", "youtu.be": "Video", "vimeo.com": "Video", "twitter.com": "Post",
-              "x.com": "Post", "soundcloud.com": "Audio", "spotify.com": "Audio", "instagram.com": "Post",
-              "facebook.com": "Post", "tiktok.com": "Video", "dailymotion.com": "Video"}
-GALLERY_COLUMNS = 3
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# A long run without a break opportunity; CJK text breaks between its characters already (and find in page
+# must still match it), so it is not a "word" here.
+_LONG_WORD = re.compile(r"[^\s\u200b\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]{64,}")
+_URLISH = re.compile(r"[^\s\u200b]{24,}")
+_URL_BREAK = re.compile(r"([/?&=#_.-]+)")
+ZWSP = "\u200b"
+
+MAX_TABLE_DEPTH = 3  # Qt's layout doubles its work with each level of nested tables (quotes are tables too)
+MAX_LIST_DEPTH = 8
+MAX_QUOTE_DEPTH = 3
+MAX_INLINE_DEPTH = 12
+MAX_BLOCKS = 20_000  # past this many blocks the rest is plain text (100,000 paragraphs take Qt ~1 s)
+BLOCK_TEXT = 8_000  # characters of one text node per block: Qt lays out one long block slowly
+WORD_CHUNK = 32  # a very long word may break after this many characters
 
 
-@dataclass(frozen=True)
-class Options:
-    """How to clean: the post's own URL (for relative links) and whether images may be shown."""
-
-    base_url: str | None = None
-    images: bool = False
-    image_width: int = 1024  # pixels the reader's text column can show; picks the srcset candidate
-    found: list[str] | None = None  # when given, collects the http(s) URL of every image the post shows
-
-
-def clean_content(markup: str, options: Options = Options()) -> str:
-    """The post body as HTML QTextBrowser shows cleanly and safely."""
-    # A parse tree is hundreds of thousands of linked objects for a long post. The cyclic garbage collector
-    # would walk them all, repeatedly, holding the GIL (here: a 776 ms pause of the GUI thread while a
-    # 2 MB post rendered on the worker thread); the tree is freed explicitly below instead.
-    collecting = gc.isenabled()
-    gc.disable()
+def clean_content(markup: str, options: Options | None = None) -> str:
+    """The post body as HTML QTextBrowser shows cleanly, safely and quickly."""
+    options = options or Options()
+    text = _CONTROL.sub("", _SHORTCODE.sub("", markup))
+    if not text.strip():
+        return ""
     try:
-        return _clean(markup, options)
-    finally:
-        if collecting:
-            gc.enable()
+        root = document_fromstring(text.encode("utf-8", "replace"), parser=HTMLParser(
+            encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, default_doctype=False))
+    except (etree.ParserError, ValueError):  # nothing libxml2 recognises as a document
+        return _Writer(options).plain_only(text)
+    body = root.find("body")
+    if body is None:
+        return ""
+    etree.strip_elements(body, *_DROP, with_tail=False)
+    restructure(body, options)
+    return _Writer(options).write(body)
 
 
-def _clean(markup: str, options: Options) -> str:
-    soup = BeautifulSoup(_SHORTCODE.sub("", markup), "html.parser")
-    _remove(soup)
-    _restructure(soup, options)
-    for tag in soup.find_all(True):
-        _clean_tag(soup, tag, options)
-    for paragraph in soup.find_all("p"):
-        if not paragraph.get_text(strip=True) and paragraph.find(["img", "span", "br"]) is None:
-            paragraph.decompose()  # left empty by what was removed
-    result = str(soup).strip()
-    soup.decompose()  # break the tree's parent/child cycles so reference counting frees it now
-    return result
+class _Writer:
+    """One pass over the tree writing the kept subset, counting depth, blocks and visible content."""
 
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.out: list[str] = []
+        self.rest: list[str] = []  # text past the block limit
+        self.depth = {"table": 0, "list": 0, "quote": 0, "inline": 0, "pre": 0, "flat": 0}
+        self.blocks = 0
+        self.visible = 0  # pieces of text or images written so far: tells empty paragraphs and rows
+        self.stack: list[tuple[str, str]] = []  # open elements as (name, start tag)
 
-def _remove(soup: BeautifulSoup) -> None:
-    """Comments (block markers), what must never be shown, and tracking pixels."""
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
-    for tag in soup.find_all(_DROP):
-        tag.decompose()
-    for tag in soup.find_all("img"):
-        if _is_pixel(tag):
-            tag.decompose()
+    def write(self, body: HtmlElement) -> str:
+        """The cleaned HTML of ``body``'s content."""
+        self.children(body, wrap=True)
+        return ("".join(self.out).strip() + self._plain(self.rest)).strip()
 
+    def plain_only(self, text: str) -> str:
+        """Markup that could not be parsed, shown as its text."""
+        return self._plain([text]).strip()
 
-def _restructure(soup: BeautifulSoup, options: Options) -> None:
-    """What QTextBrowser cannot lay out as it is: galleries, embeds, figures, quotes, data tables."""
-    for tag in soup.find_all(_is_gallery):
-        _gallery(soup, tag, options)
-    for tag in soup.find_all(_is_embed):
-        _embed_card(soup, tag, options)
-    for tag in soup.find_all("figure"):
-        _figure(soup, tag)
-    for tag in soup.find_all("blockquote"):
-        _quote(soup, tag)
-    for table in soup.find_all("table"):
-        if not {"card", "gallery"} & set(_classes(table)):
-            for cell in table.find_all(["td", "th"]):
-                cell["class"] = "data"  # ruled rows, styled by the reader
+    def _plain(self, pieces: list[str]) -> str:
+        paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", "".join(pieces))]
+        lines = [self._escape(p) for p in paragraphs if p]
+        chunks: list[str] = []
+        size = 0
+        for line in lines:  # a few long blocks of lines: one block per paragraph would be as slow as before
+            if not chunks or size > BLOCK_TEXT:
+                chunks.append("")
+                size = 0
+            chunks[-1] += ("<br>" if size else "") + line
+            size += len(line)
+        return "".join(f"\n<p>{chunk}</p>" for chunk in chunks)
 
+    # -- the tree
 
-def _is_pixel(img: Tag) -> bool:
-    return str(img.get("width", "")).strip() in ("0", "1") and str(img.get("height", "")).strip() in ("0", "1")
+    def children(self, tag: HtmlElement, wrap: bool) -> None:
+        """Write ``tag``'s content; with ``wrap``, text and inline elements between blocks become paragraphs."""
+        if not wrap:
+            self.text(tag.text)
+            for child in tag:
+                self.node(child)
+                self.text(child.tail)
+            return
+        run = self._loose(tag.text, None)
+        for child in tag:
+            if _is_block(child):
+                run = self._close_run(run)
+                self.node(child)
+            else:
+                run = self._open_run(run)
+                self.node(child)
+            run = self._loose(child.tail, run)
+        self._close_run(run)
 
+    def _loose(self, text: str | None, run: tuple[int, int] | None) -> tuple[int, int] | None:
+        if not text:
+            return run
+        if run is None and not text.strip():
+            if "\n" in text and not self.plain:
+                self.out.append("\n")
+            return None
+        run = self._open_run(run)
+        self.text(text)
+        return run
 
-def _classes(tag: Tag) -> list[str]:
-    value = tag.get("class")
-    return [str(c) for c in value] if isinstance(value, list) else str(value or "").split()
+    def _open_run(self, run: tuple[int, int] | None) -> tuple[int, int] | None:
+        if run is not None or self.plain:
+            return run
+        self.blocks += 1
+        self.stack.append(("p", "<p>"))
+        self.out.append("<p>")
+        return (len(self.out) - 1, self.visible)
 
+    def _close_run(self, run: tuple[int, int] | None) -> tuple[int, int] | None:
+        if run is None:
+            return None
+        self.stack.pop()
+        if self.visible == run[1]:
+            del self.out[run[0]:]
+        else:
+            self.out.append("</p>")
+        return None
 
-def _has_class(tag: Tag, *names: str) -> bool:
-    classes = _classes(tag)
-    return any(c in classes or any(c2.startswith(c + "-") for c2 in classes) for c in names)
+    @property
+    def plain(self) -> bool:
+        """Past the block limit: everything from here on is plain text."""
+        return self.blocks > MAX_BLOCKS
 
+    def node(self, tag: HtmlElement) -> None:
+        """Write one element (its tail is the caller's)."""
+        name = tag.tag
+        if not isinstance(name, str):
+            return
+        if self.plain:
+            self.rest.append(("\n\n" if name in _BLOCKS else "") + tag.text_content())
+            return
+        if name == RAW:
+            self.blocks += 1
+            self.visible += 1
+            self.out.append(tag.get("html") or "")
+        elif name in ("img", "br", "hr"):
+            self._void(tag)
+        elif self.depth["flat"] and name in _TABLE_PARTS:
+            self._flat_table_part(tag)
+        elif name == "blockquote":
+            self._quote(tag)
+        elif name in _KEEP and self._within_limits(tag):
+            self._keep(tag)
+        else:
+            self._unwrap(tag)
 
-def _is_gallery(tag: Tag) -> bool:
-    return tag.name in ("figure", "div", "ul") and _has_class(tag, "wp-block-gallery", "gallery",
-                                                             "blocks-gallery-grid", "tiled-gallery")
+    def _unwrap(self, tag: HtmlElement) -> None:
+        """An element that goes while its content stays (a table nested too deep goes flat)."""
+        self._anchor(tag)
+        flat = tag.tag == "table"
+        self.depth["flat"] += flat
+        self.children(tag, wrap=tag.tag in _DIVLIKE or tag.tag in ("ul", "ol", "dl", "table"))
+        self.depth["flat"] -= flat
 
+    def _void(self, tag: HtmlElement) -> None:
+        if tag.tag == "img":
+            shown = image_html(tag, self.options)
+            self.visible += bool(shown)
+            self.out.append(shown)
+        elif tag.tag == "br":
+            self.out.append("<br>")
+        elif not self.depth["table"]:  # a rule inside a table doubles the rows' own rules
+            self.blocks += 1
+            self.out.append("<hr>")
 
-def _is_embed(tag: Tag) -> bool:
-    if tag.name in _EMBEDS:
+    def _within_limits(self, tag: HtmlElement) -> bool:
+        name = tag.tag
+        if name == "table":
+            return self.depth["table"] < MAX_TABLE_DEPTH and not self.depth["flat"]
+        if name in ("ul", "ol", "dl"):
+            return self.depth["list"] < MAX_LIST_DEPTH
+        if name in _INLINE:
+            return self.depth["inline"] < MAX_INLINE_DEPTH
         return True
-    if tag.name == "figure" and _has_class(tag, "wp-block-embed"):
-        return True
-    return tag.name == "blockquote" and _has_class(tag, "twitter-tweet", "instagram-media", "tiktok-embed")
 
+    def _keep(self, tag: HtmlElement) -> None:
+        name = tag.tag
+        kind = {"table": "table", "ul": "list", "ol": "list", "dl": "list", "pre": "pre"}.get(
+            name, "inline" if name in _INLINE else "")
+        mark = (len(self.out), self.visible)
+        start = self._start_tag(tag)
+        self.out.append(start)
+        self.stack.append((name, start))
+        self._anchor(tag, inside=True)
+        if kind:
+            self.depth[kind] += 1
+        self.blocks += name in _BLOCKS
+        self.children(tag, wrap=False)
+        if kind:
+            self.depth[kind] -= 1
+        self.stack.pop()
+        if name in ("tr", "p") and self.visible == mark[1]:
+            del self.out[mark[0]:]  # a separator row, or a paragraph left empty by what was removed
+            return
+        self.out.append(f"</{_RENAMED.get(name, (name, ''))[0]}>")
 
-def _embed_url(tag: Tag, base: str | None) -> str | None:
-    candidates: list[str] = []
-    for element in [tag, *tag.find_all(["iframe", "embed", "video", "audio", "source", "a"])]:
-        for attribute in ("src", "data-src", "href", "data"):
-            value = element.get(attribute)
-            if isinstance(value, str) and value.strip():
-                candidates.append(value.strip())
-    text = tag.get_text(" ", strip=True)
-    candidates.extend(re.findall(r"https?://\S+", text))
-    for url in candidates:
-        absolute = urljoin(base or "", url)
-        if urlsplit(absolute).scheme in ("http", "https"):
-            return _watch_url(absolute)
-    return None
+    def _start_tag(self, tag: HtmlElement) -> str:
+        name = tag.tag
+        if name in _RENAMED:
+            return "<{}{}>".format(*_RENAMED[name])
+        attributes = []
+        for attribute in _KEEP[name]:
+            value = _attribute(tag, attribute, self.options)
+            if value is not None:
+                attributes.append(f' {attribute}="{html.escape(value)}"')
+        kept = [c for c in (tag.get("class") or "").split() if c in _CLASSES]
+        if name in ("td", "th"):
+            kept.append("data")
+        if kept:
+            attributes.append(f' class="{" ".join(kept)}"')
+        if name == "table":
+            attributes.append(' width="100%" cellpadding="4" cellspacing="0"')
+        return f"<{name}{''.join(attributes)}>"
 
-
-def _watch_url(url: str) -> str:
-    """Embed player addresses → the page a person would open (``youtube.com/embed/ID`` → ``watch?v=ID``)."""
-    match = re.match(r"https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]+)", url)
-    if match:
-        return f"https://www.youtube.com/watch?v={match.group(1)}"
-    match = re.match(r"https?://player\.vimeo\.com/video/(\d+)", url)
-    if match:
-        return f"https://vimeo.com/{match.group(1)}"
-    return url
-
-
-def _card(soup: BeautifulSoup, label: str, url: str | None, detail: str = "") -> Tag:
-    table = soup.new_tag("table", attrs={"class": "card", "width": "100%", "cellpadding": "10"})
-    row = soup.new_tag("tr")
-    cell = soup.new_tag("td")
-    table.append(row)
-    row.append(cell)
-    if url:
-        link = soup.new_tag("a", href=url)
-        link.string = label
-        cell.append(link)
-    else:
-        cell.append(label)
-    if detail:
-        cell.append(soup.new_tag("br"))
-        small = soup.new_tag("small")
-        small.string = detail
-        cell.append(small)
-    return table
-
-
-def _embed_card(soup: BeautifulSoup, tag: Tag, options: Options) -> None:
-    if tag.parent is None:
-        return
-    url = _embed_url(tag, options.base_url)
-    host = urlsplit(url).hostname or "" if url else ""
-    host = host.removeprefix("www.").removeprefix("m.")
-    kind = next((k for domain, k in _PROVIDERS.items() if host == domain or host.endswith("." + domain)), None)
-    if kind is None:
-        kind = {"video": "Video", "audio": "Audio"}.get(tag.name, "Embedded content")
-    caption = tag.find("figcaption")
-    caption_text = caption.get_text(" ", strip=True) if caption else ""
-    quote = tag if tag.name == "blockquote" else tag.find("blockquote")
-    quoted = " ".join(quote.get_text(" ", strip=True).split()) if quote is not None else ""
-    label = f"▶ {kind} on {host}" if host else f"▶ {kind}"
-    detail = quoted or (caption_text if caption_text and caption_text != url else "")
-    tag.replace_with(_card(soup, label, url, detail))
-
-
-def best_source(src: str, srcset: str, width: int) -> str:
-    """The ``srcset`` candidate that fits ``width``: the smallest at least that wide, else the widest.
-
-    ``srcset`` reads ``url 300w, url 1024w``; ``src`` is the answer when it has no width candidates.
-    """
-    candidates: list[tuple[int, str]] = []
-    for part in srcset.split(","):
-        pieces = part.split()
-        if len(pieces) == 2 and pieces[1].endswith("w") and pieces[1][:-1].isdecimal():
-            candidates.append((int(pieces[1][:-1]), pieces[0]))
-    if not candidates:
-        return src
-    candidates.sort()
-    return next((url for w, url in candidates if w >= width), candidates[-1][1])
-
-
-def _image_html(soup: BeautifulSoup, img: Tag, options: Options) -> Tag:
-    """The image itself when images are allowed, or a placeholder with its alt text."""
-    src = img.get("src")
-    src = src.strip() if isinstance(src, str) else ""
-    srcset = img.get("srcset")
-    if options.images and isinstance(srcset, str):
-        src = best_source(src, srcset, options.image_width)
-    src = urljoin(options.base_url or "", src)
-    alt = str(img.get("alt") or "").strip()
-    if options.found is not None and urlsplit(src).scheme in ("http", "https"):
-        options.found.append(src)
-    if options.images and urlsplit(src).scheme in ("http", "https"):
-        return soup.new_tag("img", attrs={"src": src, "alt": alt})
-    placeholder = soup.new_tag("span", attrs={"class": "image"})
-    placeholder.string = f"[image: {alt}]" if alt else "[image]"
-    return placeholder
-
-
-def _gallery(soup: BeautifulSoup, tag: Tag, options: Options) -> None:
-    if tag.parent is None:
-        return
-    images = list(tag.find_all("img"))
-    table = soup.new_tag("table", attrs={"class": "gallery", "width": "100%", "cellpadding": "4"})
-    for start in range(0, len(images), GALLERY_COLUMNS):
-        row = soup.new_tag("tr")
-        for img in images[start : start + GALLERY_COLUMNS]:
-            cell = soup.new_tag("td", attrs={"align": "center", "valign": "top"})
-            cell.append(_image_html(soup, img, options))
-            figure = img.find_parent(["figure", "li", "dl"])
-            caption = figure.find(["figcaption", "dd"]) if figure is not None and figure is not tag else None
-            if caption is not None and caption.get_text(strip=True):
-                cell.append(soup.new_tag("br"))
-                small = soup.new_tag("small")
-                small.string = caption.get_text(" ", strip=True)
-                cell.append(small)
-            row.append(cell)
-        table.append(row)
-    caption = tag.find("figcaption", recursive=False)
-    replacement = [table]
-    if caption is not None and caption.get_text(strip=True):
-        note = soup.new_tag("p", attrs={"class": "caption"})
-        note.string = caption.get_text(" ", strip=True)
-        replacement.append(note)
-    tag.replace_with(*replacement)
-
-
-def _figure(soup: BeautifulSoup, tag: Tag) -> None:
-    """An image (or table) on its own line, the caption under it."""
-    caption = tag.find("figcaption")
-    if caption is not None:
-        note = soup.new_tag("p", attrs={"class": "caption"})
-        for child in list(caption.children):
-            note.append(child)
-        caption.replace_with(note)
-    for img in tag.find_all("img", recursive=True):
-        if img.find_parent("p") is not None:
-            continue
-        link = img.find_parent("a")
-        (link or img).wrap(soup.new_tag("p", attrs={"class": "figure"}))
-
-
-def _quote(soup: BeautifulSoup, tag: Tag) -> None:
-    """A quote keeps its citation, on a line of its own, after the quoted text."""
-    for cite in tag.find_all(["cite", "footer"]):
-        paragraph = cite.find_parent("p")
-        if paragraph is not None and paragraph.find_parent("blockquote") is tag:
-            continue
-        line = soup.new_tag("p", attrs={"class": "cite"})
-        line.append("— ")
-        for child in list(cite.children):
-            line.append(child)
-        cite.replace_with(line)
-
-
-def _clean_tag(soup: BeautifulSoup, tag: Tag, options: Options) -> None:
-    if tag.parent is None or tag.name is None:
-        return
-    if tag.name == "img":
-        tag.replace_with(_image_html(soup, tag, options))
-        return
-    if tag.name == "span" and _classes(tag) == ["image"]:
-        return  # an image placeholder made above
-    if tag.name in _UNWRAP:
+    def _anchor(self, tag: HtmlElement, inside: bool = False) -> None:
+        """An element's ``id`` as a named anchor, so in-page links still arrive."""
         anchor = tag.get("id")
-        if isinstance(anchor, str) and anchor:
-            tag.insert_before(soup.new_tag("a", attrs={"name": anchor}))
-        tag.unwrap()
-        return
-    allowed = _KEEP.get(tag.name)
-    if allowed is None:
-        tag.unwrap()
-        return
-    anchor = tag.get("id")
-    keep_class = [c for c in _classes(tag) if c in ("caption", "figure", "cite", "card", "gallery", "image", "data")]
-    tag.attrs = {name: value for name, value in tag.attrs.items() if name in allowed}
-    if keep_class:
-        tag.attrs["class"] = " ".join(keep_class)
-    if tag.name == "table":
-        tag.attrs.update({"width": "100%", "cellpadding": "4", "cellspacing": "0"})
-    if isinstance(anchor, str) and anchor and tag.name != "a":
-        tag.insert(0, soup.new_tag("a", attrs={"name": anchor}))
-    if tag.name == "a":
-        _clean_link(tag, options)
+        if anchor and (tag.tag != "a" or not inside):
+            self.out.append(f'<a name="{html.escape(anchor)}"></a>')
+
+    def _quote(self, tag: HtmlElement) -> None:
+        """A quote in a one-row table: a rule on its left (a pull quote: centred between rules)."""
+        if self.depth["quote"] >= MAX_QUOTE_DEPTH or self.depth["table"] >= MAX_TABLE_DEPTH:
+            self.children(tag, wrap=True)
+            return
+        self.blocks += 1
+        if tag.get("class") == "pull":
+            self.out.append('<table class="pull" width="100%" cellpadding="0" cellspacing="0"><tr><td class="pull">')
+        else:
+            self.out.append('<table class="quote" width="100%" cellpadding="0" cellspacing="0"><tr>'
+                            '<td class="rule" width="3"></td><td class="quoted">')
+        self.depth["quote"] += 1
+        self.depth["table"] += 1
+        start = len(self.out)
+        self.children(tag, wrap=True)
+        self.depth["quote"] -= 1
+        self.depth["table"] -= 1
+        self._last_paragraph(start)
+        self.out.append("</td></tr></table>")
+
+    def _last_paragraph(self, start: int) -> None:
+        """The last paragraph in a box gets no space under it (Qt's CSS has no ``:last-child``)."""
+        for index in range(len(self.out) - 1, start - 1, -1):
+            piece = self.out[index]
+            if piece.startswith("<p") and piece.endswith(">") and "</p" not in piece:
+                self.out[index] = piece.replace("<p", '<p class="last"', 1) if piece in ("<p>",) else \
+                    piece.replace('class="', 'class="last ', 1)
+                return
+            if piece.startswith(("<table", "<ul", "<ol")):
+                return
+
+    def _flat_table_part(self, tag: HtmlElement) -> None:
+        """Parts of a table nested too deep: rows become paragraphs, cells run on within them."""
+        if tag.tag in ("tr", "caption"):
+            self.children(tag, wrap=True)
+        else:
+            self.children(tag, wrap=tag.tag not in ("td", "th"))
+            self.out.append(" ")
+
+    # -- text
+
+    def text(self, text: str | None) -> None:
+        """Write text, escaped; long words get break opportunities and long text more than one block."""
+        if not text:
+            return
+        if self.plain:
+            self.rest.append(text)
+            return
+        if text.strip():
+            self.visible += 1
+        if len(text) <= BLOCK_TEXT or not self.stack or self.stack[-1][0] != "p":
+            self.out.append(self._escape(text))
+            return
+        start = 0
+        while start < len(text):  # close and reopen the paragraph every BLOCK_TEXT characters or so
+            end = text.find(" ", start + BLOCK_TEXT)
+            end = len(text) if end < 0 else end + 1
+            if start:
+                self.out.append("</p><p>")
+                self.blocks += 1
+            self.out.append(self._escape(text[start:end]))
+            start = end
+
+    def _escape(self, text: str) -> str:
+        if self.depth["table"]:
+            text = _URLISH.sub(lambda m: _URL_BREAK.sub("\\1" + ZWSP, m.group(0)), text)
+        text = _LONG_WORD.sub(_break_word, text)
+        escaped = html.escape(text, quote=False)
+        if "\u3000" in escaped:  # Qt collapses the ideographic space like any other space
+            escaped = escaped.replace("\u3000", '<span style="white-space:pre">\u3000</span>')
+        return escaped
 
 
-def _clean_link(tag: Tag, options: Options) -> None:
-    href = tag.get("href")
-    if not isinstance(href, str) or not href.strip():
-        return
-    href = href.strip()
-    if href.startswith("#"):
-        return
-    absolute = urljoin(options.base_url or "", href)
-    if urlsplit(absolute).scheme in ("http", "https", "mailto"):
-        tag["href"] = absolute
-    else:
-        del tag["href"]  # javascript:, data:, file: and relative links without a base go nowhere
+def _break_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return ZWSP.join(word[i:i + WORD_CHUNK] for i in range(0, len(word), WORD_CHUNK))
 
+
+def _is_block(tag: HtmlElement) -> bool:
+    return isinstance(tag.tag, str) and tag.tag in _BLOCKS
+
+
+def _attribute(tag: HtmlElement, name: str, options: Options) -> str | None:
+    value = tag.get(name)
+    if value is None:
+        return None
+    if name == "href":
+        return safe_href(value, options.base_url)
+    if name in ("colspan", "rowspan", "start"):
+        digits = value.strip()
+        return str(min(int(digits), 100 if name != "start" else 10**6)) if digits.isdecimal() else None
+    return value

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from desktop.core.content import Options
 from desktop.core.library import Library
 from desktop.core.queries import PostRow, StoredContent
-from desktop.core.render import post_html, post_text, text_byline
+from desktop.core.render import content_body, post_html, post_text, text_byline
 
 DEFAULT_IMAGE_WIDTH = 1024
 
@@ -72,7 +72,8 @@ def read_post(library: Library, post_id: int, *, images: bool = False,
         else None
     found: list[str] = []
     options = Options(base_url=row.link, images=images, image_width=image_width, found=found)
+    body = content_body(row, content, options)  # cleaned once, for the window and the text alike
     html = post_html(row, content, options, terms=[(t.taxonomy, t.term_id, t.name) for t in terms],
-                     featured=(featured.url, featured.alt) if featured else None)
-    text = post_text(row, content, text_byline(row))
+                     featured=(featured.url, featured.alt) if featured else None, body=body)
+    text = post_text(row, content, text_byline(row), body=body)
     return RenderedPost(row, content, terms, featured, html, text, tuple(dict.fromkeys(found)), images)

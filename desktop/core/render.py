@@ -14,17 +14,26 @@ from desktop.core.content import Options, clean_content
 from desktop.core.queries import StoredContent
 
 _DROPPED = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
-_BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|pre|figure|figcaption|table|tr|ul|ol|div|section)\s*>|<br\s*/?>"
+_BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|pre|figure|figcaption|table|tr|ul|ol|dl|dt|dd|caption|div|"
+                        r"section)\s*>|<br\s*/?>"
                         r"|<hr\b[^>]*>", re.I)
+_CELL_END = re.compile(r"</t[dh]\s*>", re.I)
 _LIST_ITEM = re.compile(r"<li\b[^>]*>", re.I)
 _TAG = re.compile(r"<[^>]*>")
+_CARD_LINK = re.compile(r'<a class="(?:card|more)" href="([^"]*)">(.*?)</a>', re.S)
+_IMAGE = re.compile(r'<img\b[^>]*?\balt="([^"]*)"[^>]*>', re.I)
+_ZWSP = "\u200b"
+PROTECTED = ("This post is password-protected. WordPress does not include the text of protected posts in what it "
+             "exports; open the original to read it.")
+EMPTY = "This post is empty."
 
 
 def html_to_paragraphs(markup: str) -> str:
     """Readable plain text of an HTML fragment: one paragraph per block, list items bulleted."""
-    text = _DROPPED.sub("", markup)
-    text = _LIST_ITEM.sub("\n• ", _BLOCK_END.sub("\n\n", text))
-    text = html.unescape(_TAG.sub("", text))
+    text = _CARD_LINK.sub(r"\2 <\1>", _DROPPED.sub("", markup))  # a card's or a "read more" link's address
+    text = _IMAGE.sub(lambda m: f"[image: {m.group(1)}]" if m.group(1) else "[image]", text)
+    text = _LIST_ITEM.sub("\n• ", _BLOCK_END.sub("\n\n", _CELL_END.sub(" ", text)))
+    text = html.unescape(_TAG.sub("", text)).replace(_ZWSP, "")
     lines = [" ".join(line.split()) for line in text.splitlines()]
     paragraphs: list[str] = []
     current: list[str] = []
@@ -44,12 +53,39 @@ def format_utc(seconds: int | None) -> str | None:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def post_text(row: Any, content: StoredContent, byline: str) -> str:
-    """A post as plain text: title, byline, then its content (or why there is none)."""
+def content_body(row: Any, content: StoredContent, options: Options) -> str:
+    """The reader's HTML of a post's content: cleaned, or why there is none.
+
+    A post with no content but an excerpt (a teaser, a feed that carries summaries only) shows the excerpt and a
+    link to the full post on its site; a video-only or embed-only post shows its link card.
+    """
     if content.protected and not content.html.strip():
-        body = "This post is password-protected; WordPress did not include its content."
-    else:
-        body = html_to_paragraphs(content.html) or "This post is empty."
+        return f'<p class="notice">{PROTECTED}</p>'
+    body = clean_content(content.html, options)
+    if _has_content(body):
+        return body
+    excerpt = clean_content(content.excerpt, options) if content.excerpt else ""
+    link = row.link if row.link and urlsplit(row.link).scheme in ("http", "https") else None
+    if not _has_content(excerpt):
+        return f'<p class="notice">{EMPTY}</p>'
+    if link:
+        host = html.escape(urlsplit(link).hostname or link)
+        excerpt += f'\n<p class="more"><a class="more" href="{html.escape(link)}">Read the full post on {host}</a></p>'
+    return excerpt
+
+
+def _has_content(body: str) -> bool:
+    return bool(re.sub(r"<[^>]*>", "", body).strip()) or "<img" in body or 'class="card"' in body
+
+
+def post_text(row: Any, content: StoredContent, byline: str, body: str | None = None) -> str:
+    """A post as plain text: title, byline, then its content (or why there is none).
+
+    ``body`` is the content as the reader shows it (``content_body``); the text says what the window shows.
+    """
+    if body is None:
+        body = content_body(row, content, Options(base_url=row.link))
+    body = html_to_paragraphs(body) or EMPTY
     title = row.title or "(untitled)"
     underline = "=" * min(len(title), 78)
     return f"{title}\n{underline}\n{byline}\n\n{body}\n"
@@ -69,23 +105,20 @@ def text_byline(row: Any) -> str:
 
 
 def post_html(row: Any, content: StoredContent, options: Options | None = None, *,
-              terms: Sequence[tuple[str, int, str]] = (), featured: tuple[str, str] | None = None) -> str:
+              terms: Sequence[tuple[str, int, str]] = (), featured: tuple[str, str] | None = None,
+              body: str | None = None) -> str:
     """The reader's HTML for a stored post: title, byline, featured image, then the cleaned content.
 
     ``row`` is the library's ``PostRow``; ``terms`` are (taxonomy, term id, name) for links that filter the
     list (``article-browser:term/ID``); ``featured`` is the featured image's (URL, alt text), shown only when
-    ``options.images`` is true, as are the content's images.
+    ``options.images`` is true, as are the content's images. ``body`` is ``content_body``'s answer when the
+    caller has it already.
     """
     options = options or Options()
     if options.base_url is None:
         options = replace(options, base_url=row.link)
-    if content.protected and not content.html.strip():
-        body = ('<p class="notice">This post is password-protected. WordPress does not include the text of '
-                "protected posts in what it exports; open the original to read it.</p>")
-    else:
-        body = clean_content(content.html, options)
-        if not re.sub(r"<[^>]*>", "", body).strip() and "<img" not in body and "card" not in body:
-            body = '<p class="notice">This post is empty.</p>'
+    if body is None:
+        body = content_body(row, content, options)
     parts = [f"<h1 class=\"title\">{html.escape(row.title or '(untitled)')}</h1>", _byline(row, terms)]
     if options.images and featured and urlsplit(featured[0]).scheme in ("http", "https"):
         parts.append(f'<p class="figure"><img src="{html.escape(featured[0], quote=True)}" '

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QGuiApplication
 
 from desktop.core.library import PostRow
 from desktop.ui.library_worker import LibraryWorker
@@ -95,8 +94,5 @@ class CurrentPost(QObject):
         self.apply_zoom()
 
     def apply_zoom(self) -> None:
-        """Set the reader's font size from the zoom setting."""
-        document = self._pane.reader.document()
-        font = document.defaultFont()
-        font.setPointSizeF(max(6.0, QGuiApplication.font().pointSizeF() + self._settings.zoom))
-        document.setDefaultFont(font)
+        """Set the reader's font size (and with it the text column) from the zoom setting."""
+        self._pane.reader.set_zoom(self._settings.zoom)

@@ -12,6 +12,8 @@ from PySide6.QtCore import QByteArray, QObject, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
+    QFont,
+    QFontInfo,
     QGuiApplication,
     QImage,
     QPalette,
@@ -34,32 +36,64 @@ from PySide6.QtWidgets import (
 
 TERM_SCHEME = "article-browser"
 CACHE_BYTES = 200 * 1024 * 1024
-LINE_LENGTH_EM = 42  # the text column's width, in em, on wide windows
+LINE_LENGTH_EM = 38  # the text column's width on wide windows, in em of the reading font (~75 characters)
+READING_SCALE = 4 / 3  # reading text against the UI font: a browser's 16 px body against a 12 px UI font
+LINE_HEIGHT = 150  # percent, in every block of text
+_HEADINGS = {"h1.title": 2.0, "h1": 1.75, "h2": 1.5, "h3": 1.3, "h4": 1.17, "h5": 1.1, "h6": 1.05}
 
 
-def stylesheet(palette: QPalette) -> str:
-    """The reading view's CSS, in the palette's colours (so it follows light and dark schemes)."""
+def reading_size(zoom: int = 0) -> float:
+    """The reading font's size in points: the system font's, scaled for reading, plus ``zoom`` points."""
+    ui = QGuiApplication.font()
+    size = ui.pointSizeF() if ui.pointSizeF() > 0 else ui.pixelSize() * 0.75
+    return max(6.0, round(size * READING_SCALE) + zoom)
+
+
+def stylesheet(palette: QPalette, size: float | None = None) -> str:
+    """The reading view's CSS, in the palette's colours (so it follows light and dark schemes).
+
+    ``size`` is the body text's size in points; headings are sized from it, so they follow zoom and always
+    stand above body text.
+    """
+    size = size or reading_size()
     link = palette.color(QPalette.ColorRole.Link).name()
     muted = palette.color(QPalette.ColorGroup.Normal, QPalette.ColorRole.PlaceholderText).name()
     base = palette.color(QPalette.ColorRole.Base)
     card = palette.color(QPalette.ColorRole.AlternateBase).name()
     rule = (base.darker(130) if base.lightness() > 128 else base.lighter(160)).name()
+    accent = (base.darker(175) if base.lightness() > 128 else base.lighter(260)).name()
+    em = size * 4 / 3  # pixels
+    headings = "\n".join(f"{name} {{ font-size: {size * scale:.1f}pt; font-weight: 600; margin-top: {em * 1.1:.0f}px; "
+                         f"margin-bottom: {em * 0.45:.0f}px; }}" for name, scale in _HEADINGS.items())
+    spaced = f"line-height: {LINE_HEIGHT}%;"
     return f"""
-a {{ color: {link}; text-decoration: none; }}
-h1.title {{ font-size: xx-large; margin-bottom: 2px; }}
-p {{ margin-top: 0px; margin-bottom: 12px; line-height: 145%; }}
-li {{ margin-bottom: 4px; line-height: 140%; }}
-h2 {{ font-size: x-large; margin-top: 18px; }} h3 {{ font-size: large; margin-top: 14px; }}
-p.byline {{ color: {muted}; margin-bottom: 18px; }}
-p.caption {{ color: {muted}; font-size: small; text-align: center; margin-top: 2px; }}
+a {{ color: {link}; text-decoration: underline; }}
+{headings}
+h1.title {{ margin-top: 0px; margin-bottom: 4px; }}
+p {{ margin-top: 0px; margin-bottom: {em * 0.8:.0f}px; {spaced} }}
+li {{ margin-bottom: {em * 0.25:.0f}px; {spaced} }}
+ul, ol {{ margin-bottom: {em * 0.8:.0f}px; }}
+dl {{ margin-bottom: {em * 0.8:.0f}px; }}
+dt {{ font-weight: 600; margin-top: {em * 0.4:.0f}px; {spaced} }}
+dd {{ margin-left: {em * 1.5:.0f}px; margin-bottom: {em * 0.3:.0f}px; {spaced} }}
+td, th {{ {spaced} }}
+p.byline {{ color: {muted}; margin-bottom: {em * 1.2:.0f}px; }}
+p.caption {{ color: {muted}; font-size: {size * 0.88:.1f}pt; text-align: center; margin-top: 2px; }}
 p.figure {{ text-align: center; margin-bottom: 2px; }}
-p.cite {{ color: {muted}; font-style: normal; }}
+p.cite {{ color: {muted}; font-style: normal; font-size: {size:.1f}pt; }}
+p.last {{ margin-bottom: 0px; }}
 p.notice {{ color: {muted}; font-style: italic; }}
 span.image {{ color: {muted}; }}
-blockquote {{ margin-left: 18px; margin-right: 18px; font-style: italic; }}
-pre {{ background-color: {card}; font-family: monospace; }}
+span.mark {{ background-color: #fde68a; color: #1f1f1f; }}
+table.quote {{ margin-top: 4px; margin-bottom: {em * 0.9:.0f}px; }}
+td.rule {{ background-color: {accent}; }}
+td.quoted {{ padding-left: {em:.0f}px; padding-right: {em * 0.5:.0f}px; }}
+table.pull {{ margin-top: {em * 0.6:.0f}px; margin-bottom: {em * 1.2:.0f}px; }}
+td.pull {{ font-size: {size * 1.25:.1f}pt; font-style: italic; text-align: center; padding: {em * 0.6:.0f}px;
+  border-top: 3px solid {accent}; border-bottom: 3px solid {accent}; border-left: 0px; border-right: 0px; }}
+pre {{ background-color: {card}; font-family: monospace; white-space: pre-wrap; line-height: 135%; }}
 code {{ font-family: monospace; }}
-table {{ margin-top: 6px; margin-bottom: 12px; }}
+table {{ margin-top: 6px; margin-bottom: {em * 0.8:.0f}px; }}
 td.data, th.data {{ padding: 4px; border-bottom: 1px solid {rule}; }}
 table.card {{ background-color: {card}; border-style: none; }}
 table.gallery {{ border-style: none; }}
@@ -122,6 +156,7 @@ class Reader(QTextBrowser):
         self._images_allowed = False
         self._html = ""
         self._images: dict[str, QImage] = {}  # this post's images that have arrived
+        self._zoom = 0
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self.on_anchor_clicked)
@@ -130,10 +165,21 @@ class Reader(QTextBrowser):
         self.apply_palette()
 
     def apply_palette(self) -> None:
-        """Take the current palette's colours (links included) and show the post again in them."""
-        self.document().setDefaultStyleSheet(stylesheet(QGuiApplication.palette()))
+        """Take the current palette's colours (links included) and the reading size; show the post again."""
+        size = reading_size(self._zoom)
+        font = QFont(QGuiApplication.font())
+        font.setPointSizeF(size)
+        self.document().setDefaultFont(font)
+        self.document().setDefaultStyleSheet(stylesheet(QGuiApplication.palette(), size))
         if self._html:
             self._set(self._html)
+        else:
+            self._apply_margins()
+
+    def set_zoom(self, zoom: int) -> None:
+        """Zoom by ``zoom`` points from the reading size (0 is the reading size); the column scales too."""
+        self._zoom = zoom
+        self.apply_palette()
 
     def show_post(self, html: str, images_allowed: bool) -> None:
         """Display a rendered post from the top."""
@@ -151,7 +197,7 @@ class Reader(QTextBrowser):
 
     def _apply_margins(self) -> None:
         """A comfortable line length: wide windows get wider side margins, not longer lines."""
-        column = self.fontMetrics().horizontalAdvance("M") * LINE_LENGTH_EM
+        column = int(QFontInfo(self.document().defaultFont()).pixelSize() * LINE_LENGTH_EM)
         side = max(18, (self.viewport().width() - column) // 2)
         frame = self.document().rootFrame()
         fmt = frame.frameFormat()

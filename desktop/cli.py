@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from desktop import __version__
+from desktop.cli_export import add_export_parser, export_command
 from desktop.core.importer import Progress, Summary, import_paths
 from desktop.core.library import Library, LibraryError, PostFilter, PostRow
 from desktop.core.reading import read_post
 from desktop.core.render import format_utc
 from desktop.paths import library_dir
 
-SUBCOMMANDS = ("import", "list", "search", "show", "stats")
+SUBCOMMANDS = ("import", "list", "search", "show", "stats", "export")
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = commands.add_parser("stats", parents=[common], help="what the library holds")
     stats.add_argument("--json", action="store_true")
+    add_export_parser(commands, common)
     return parser
 
 
@@ -97,7 +99,8 @@ def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
         print(f"article-browser: {error}", file=err)
         return 1
     with library:
-        handler = {"import": _import, "list": _list, "search": _search, "show": _show, "stats": _stats}
+        handler = {"import": _import, "list": _list, "search": _search, "show": _show, "stats": _stats,
+                   "export": export_command}
         return handler[args.command](library, args, out, err)
 
 

@@ -308,7 +308,7 @@ def test_the_request_limit_stops_the_sync(serve):
 
 def test_an_oversized_page_fails_alone(serve):
     site = serve(250, content_size=10)
-    pages, summary = run(site.url, client=client(max_body=200_000))
+    _, summary = run(site.url, client=client(max_body=200_000))
     assert {f.kind for f in summary.failures} == {ErrorKind.TOO_LARGE}
     assert summary.stopped is None and summary.fetched["pages"] == 2
 
@@ -326,7 +326,7 @@ def test_a_collection_closed_to_visitors_is_a_note_not_a_failure(serve):
 def test_featured_images_are_fetched_when_not_embedded(serve):
     site = serve(5)
     site.embed_media = False
-    pages, summary = run(site.url)
+    pages, _ = run(site.url)
     media = [classify(i.value, i.text) for p in pages if p.collection.name == "media" for i in p.items]
     assert len(media) == 7 and all(isinstance(m, Media) for m in media)  # 5 posts and 2 pages
     (asked,) = site.log("/wp/v2/media")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit
 
 PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 MAX_DEPTH = 30
+MAX_TOKENS = 20_000
 _TOKEN = re.compile(r"\[(\[?)(/?)([A-Za-z][\w-]{0,63})(?![\w-])([^\[\]]{0,4096}?)(/?)\](\]?)")
 _ATTR = re.compile(
     r"""([\w-]+)\s*=\s*"([^"]*)"|([\w-]+)\s*=\s*'([^']*)'|([\w-]+)\s*=\s*([^\s'"]+)|"([^"]*)"|'([^']*)'|(\S+)"""
@@ -77,9 +79,11 @@ def expand(text: str, context: Context) -> str:
     """``text`` with shortcodes replaced (block-level ones by placeholders registered in ``context``)."""
     if "[" not in text:
         return text
-    tokens = [_token(m) for m in _TOKEN.finditer(text)]
+    tokens = [_token(m) for m in itertools.islice(_TOKEN.finditer(text), MAX_TOKENS + 1)]
     if not tokens:
         return text
+    if len(tokens) > MAX_TOKENS:  # not a post anyone wrote: keep the words, drop the brackets
+        return _TOKEN.sub("", text)
     closes: dict[str, list[int]] = {}
     for index, token in enumerate(tokens):
         if token.closing:

@@ -27,7 +27,11 @@ _VOID = frozenset({"hr", "col", "area", "embed", "br", "img", "input"})
 _INLINE_CONTAINERS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "caption", "legend", "summary",
                                 "figcaption", "address"})
 _ALWAYS_WRAP = frozenset({None, "blockquote"})
-_TAG = re.compile(r"""<(/?)([A-Za-z][\w:-]{0,63})((?:[^<>"']|"[^"<]*"|'[^'<]*')*)>""")
+_NAMES = "|".join(sorted(BLOCKS, key=len, reverse=True))
+_STRUCTURE = re.compile(
+    "<!--|\ue000|<(/?)(" + _NAMES + r""")(?=[\s/>])((?:[^<>"']|"[^"<]*"|'[^'<]*')*)>""", re.I
+)
+_NEWLINE_IN_TAG = re.compile(r"<[A-Za-z/][^<>]*\n[^<>]*>")
 _BLANK = re.compile(r"\n[ \t\xa0]*\n\s*")
 _PLACEHOLDER = "\ue000"
 _HIDDEN = "\ue002"
@@ -51,44 +55,40 @@ class Token:
 
 
 def tokens(text: str) -> Iterator[Token]:
-    """The tags, comments, opaque elements, shortcode placeholders and text of ``text``, in order."""
+    """The block-level tags, comments, opaque elements, shortcode placeholders and the text between them.
+
+    Inline tags are part of the text: only block-level tags shape paragraphs.
+    """
     position, length = 0, len(text)
     while position < length:
-        lt = text.find("<", position)
-        mark = text.find(_PLACEHOLDER, position, lt if lt >= 0 else length)
-        if mark >= 0:
-            end = text.find("\ue001", mark)
-            end = length if end < 0 else end + 1
-            if mark > position:
-                yield Token("text", text[position:mark])
-            yield Token("block", text[mark:end])
-            position = end
-            continue
-        if lt < 0:
+        match = _STRUCTURE.search(text, position)
+        if match is None:
             yield Token("text", text[position:])
             return
-        if lt > position:
-            yield Token("text", text[position:lt])
-        token, position = _markup(text, lt)
+        if match.start() > position:
+            yield Token("text", text[position : match.start()])
+        token, position = _structure(text, match)
         yield token
 
 
-def _markup(text: str, lt: int) -> tuple[Token, int]:
-    """The token that starts at ``text[lt] == "<"`` and where the next one starts."""
-    if text.startswith("<!--", lt):
-        end = text.find("-->", lt + 4)
+def _structure(text: str, match: re.Match[str]) -> tuple[Token, int]:
+    """The token ``match`` starts, and where the next one starts."""
+    start, found = match.start(), match.group()
+    if found == _PLACEHOLDER:
+        end = text.find("\ue001", start)
+        end = len(text) if end < 0 else end + 1
+        return Token("block", text[start:end]), end
+    if found == "<!--":
+        end = text.find("-->", start + 4)
         end = len(text) if end < 0 else end + 3
-        return Token("comment", text[lt:end]), end
-    match = _TAG.match(text, lt)
-    if match is None:
-        return Token("text", "<"), lt + 1  # a lone '<' in prose
+        return Token("comment", text[start:end]), end
     name = match.group(2).lower()
     closing = bool(match.group(1))
     if name in OPAQUE and not closing and not match.group(3).rstrip().endswith("/"):
         close = _CLOSERS[name].search(text, match.end())
         end = len(text) if close is None else close.end()
-        return Token("opaque", text[lt:end], name), end
-    return Token("tag", match.group(), name, closing), match.end()
+        return Token("opaque", text[start:end], name), end
+    return Token("tag", found, name, closing), match.end()
 
 
 def autop(text: str) -> str:
@@ -126,10 +126,13 @@ def _flush(run: list[Token], container: str | None, out: list[str]) -> None:
     if not run:
         return
     if not any((t.kind == "text" and t.text.strip()) or t.kind == "tag" for t in run):
-        out.append("".join(t.text for t in run))  # whitespace and comments between blocks
+        between = "".join(t.text for t in run)  # whitespace and comments between blocks
+        out.append(between if between.strip() or not out or not out[-1].endswith("\n") else "")
+        if between.strip() or not out[-1].endswith("\n"):
+            out.append("\n")
         return
     # Line breaks inside tags and comments are not the author's line breaks: hide them while working.
-    joined = "".join(t.text.replace("\n", _HIDDEN) if t.kind != "text" else t.text for t in run)
+    joined = "".join(t.text.replace("\n", _HIDDEN) if t.kind != "text" else _hide_tag_breaks(t.text) for t in run)
     paragraphs = [p for p in _BLANK.split(joined) if p.strip()]
     wrap = container in _ALWAYS_WRAP or (len(paragraphs) > 1 and container not in _INLINE_CONTAINERS)
     if not wrap:
@@ -144,6 +147,12 @@ def _flush(run: list[Token], container: str | None, out: list[str]) -> None:
     for paragraph in paragraphs:
         body = _br(paragraph.strip()).replace(_HIDDEN, "\n")
         out.append(body + "\n" if _COMMENTS_ONLY.fullmatch(body) else f"<p>{body}</p>\n")
+
+
+def _hide_tag_breaks(text: str) -> str:
+    if "\n" not in text or "<" not in text:
+        return text
+    return _NEWLINE_IN_TAG.sub(lambda m: m.group().replace("\n", _HIDDEN), text)
 
 
 _HAS_BREAK = re.compile(r"<br", re.I)

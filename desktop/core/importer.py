@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -20,6 +21,8 @@ from desktop.core.formats.jsonstream import JsonFileError, read_json
 from desktop.core.formats.rest_json import Author, ListedTerm, Media, Post, Record, Skip, classify
 from desktop.core.library import Library, LibraryError, WriteStats
 from desktop.core.parsing import FileError, parsed_files
+from desktop.core.schema import sqlite_reason
+from desktop.core.storable import storable_text
 
 PEEK_SIZE = 64 << 10
 IMPORTED_SUFFIXES = (".json", ".xml")  # what a folder's files must end with to be imported
@@ -54,6 +57,17 @@ class FileResult:
     cancelled: bool = False
     empty: bool = False
     applied: dict[str, int] = field(default_factory=dict)  # "authors"/"terms"/"media" → posts they apply to
+
+    def fail(self, reason: str) -> None:
+        """Mark the file failed: its transaction was rolled back, so it counts for nothing it had read."""
+        self.new = self.updated = self.unchanged = self.older = 0
+        self.terms.clear()
+        self.term_ids.clear()
+        self.authors.clear()
+        self.media.clear()
+        self.skipped.clear()
+        self.applied.clear()
+        self.error = reason
 
     @property
     def status(self) -> str:
@@ -177,11 +191,23 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
             problems.append(FileResult(path, error="no such file or folder"))
             continue
         for candidate in candidates:
+            if not _is_regular(candidate):
+                problems.append(FileResult(candidate, error="not imported: not a regular file (a FIFO, device or "
+                                                            "socket), so it was not opened"))
+                continue
             key = candidate.resolve()
             if key not in seen:
                 seen.add(key)
                 files.append(candidate)
     return files, problems
+
+
+def _is_regular(path: Path) -> bool:
+    """Whether ``path`` is a regular file, or one that cannot be looked at (its import then says why)."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return True
 
 
 def import_paths(
@@ -205,12 +231,12 @@ def import_paths(
             except CancelledError:
                 result.cancelled = True
                 break
-            except FileError as error:
-                result.error = str(error)
-            except LibraryError as error:
-                result.error = str(error)
-            except sqlite3.OperationalError as error:  # another process held the library for too long
-                result.error = f"not imported: the library stayed busy ({error}); import it again"
+            except (FileError, LibraryError) as error:
+                result.fail(str(error))
+            except sqlite3.Error as error:
+                result.fail(f"not imported: {sqlite_reason(error)}")
+            except (OverflowError, UnicodeError, ValueError) as error:  # a value no check foresaw
+                result.fail(f"not imported: a value in it cannot be stored ({type(error).__name__}: {error})")
             next_file = files[index + 1] if index + 1 < len(files) else None
             yield Progress(index + 1, len(files), posts_done, next_file)
     finally:
@@ -254,7 +280,7 @@ def _import_file(
     cancel: threading.Event | None,
 ) -> Iterator[int]:
     """Import one file's records in one transaction, yielding the running post count now and then."""
-    source = str(result.path)
+    source = storable_text(str(result.path))  # a file name that is not UTF-8 has surrogates in it
     count = 0
     with library.transaction() as stats:
         for batch in batches:

@@ -25,7 +25,10 @@ from desktop.core.schema import (
     attach_state,
     check_file,
     connect,
+    is_read_only,
     migrate,
+    read_only_connection,
+    sqlite_reason,
     use_wal,
 )
 from desktop.core.store import Store, WriteStats
@@ -38,6 +41,8 @@ __all__ = [
 
 class Library(Store, Queries):
     """One connection to a library file; not shared between threads."""
+
+    read_only = False  # opened from a file or folder this user may not write: browse only
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
         self._conn = conn
@@ -61,6 +66,8 @@ class Library(Store, Queries):
             path = path / FILE_NAME
         if path.exists():
             check_file(path)
+            if is_read_only(path):
+                return cls._open_read_only(path)
         elif not create:
             raise LibraryError(f"{path}: there is no library here")
         else:
@@ -89,6 +96,22 @@ class Library(Store, Queries):
             conn.close()
             raise
         return cls(conn, path)
+
+    @classmethod
+    def _open_read_only(cls, path: Path) -> Library:
+        """A library that may be read but not written: browse it; reading state lives in memory only."""
+        try:
+            conn = read_only_connection(path)
+            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                conn.close()
+                raise LibraryError(f"{path}: this library is read-only and from an older version of Article "
+                                   "Browser, so it cannot be upgraded; make it writable, or open a copy")
+            attach_state(conn, None)
+        except sqlite3.Error as error:
+            raise LibraryError(f"{path}: the read-only library cannot be opened ({sqlite_reason(error)})") from None
+        library = cls(conn, path)
+        library.read_only = True
+        return library
 
     @classmethod
     def in_memory(cls) -> Library:

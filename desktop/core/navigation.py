@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from desktop import __version__
+from desktop.core.dates import local_month_start
 from desktop.core.library import Library, PostFilter, TermInfo
 from desktop.core.taxonomy import CATEGORY, TAG, TermNode, build_tree
 
@@ -159,6 +160,4 @@ def _dates(library: Library) -> NavNode:
 
 def _local_bounds(year: int, month: int, end_year: int, end_month: int) -> tuple[int, int]:
     """UTC seconds of the start of a local month and of the next one."""
-    start = datetime(year, month, 1).astimezone()
-    end = datetime(end_year, end_month, 1).astimezone()
-    return int(start.timestamp()), int(end.timestamp())
+    return local_month_start(year, month), local_month_start(end_year, end_month)

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 from desktop.core.formats.jsonstream import JsonFileError, read_json
 from desktop.core.formats.rest_json import classify
 from desktop.core.records import Author, ListedTerm, Media, Post, Record
+from desktop.core.storable import storable
 
 BATCH_SIZE = 100
 LOCAL_PREFIX = "local:"
@@ -52,7 +53,7 @@ def file_batches(path: Path) -> Iterator[list[Record]]:
     source = local_source(path)
     batch: list[Record] = []
     for record in _records(path):
-        batch.append(with_source(record, source))
+        batch.append(storable(with_source(record, source)))
         if len(batch) >= BATCH_SIZE:
             yield batch
             batch = []
@@ -155,7 +156,8 @@ class _Helper:
             process = subprocess.Popen([sys.executable, "-m", "desktop.core.parsing"], stdin=subprocess.PIPE,
                                        stdout=subprocess.PIPE, env=env)
             assert process.stdin is not None
-            process.stdin.write("\n".join(str(p.resolve()) for p in files).encode("utf-8"))
+            # NUL-separated file-system bytes: a name may hold a newline, or bytes that are not UTF-8.
+            process.stdin.write(b"\0".join(os.fsencode(p.resolve()) for p in files))
             process.stdin.close()
         except OSError:
             return None
@@ -199,7 +201,7 @@ class _Helper:
 def _helper_main() -> None:
     """The helper process: parse every file named on stdin, in order, and send its batches on stdout."""
     out = sys.stdout.buffer
-    names = sys.stdin.read().splitlines()
+    names = [os.fsdecode(name) for name in sys.stdin.buffer.read().split(b"\0") if name]
     pickle.dump(("ready", None), out, protocol=pickle.HIGHEST_PROTOCOL)
     out.flush()
     for name in names:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from desktop.core.dates import local_month, local_month_start, next_month
 from desktop.core.schema import BUSY_TIMEOUT_MS
 
 # order name → (sort expression, ORDER BY over the page's k.score and k.pid)
@@ -419,21 +419,21 @@ class Queries:
     def month_counts(self) -> list[tuple[int, int, int]]:
         """(year, month, posts) in the computer's local time, newest first.
 
-        One range count per month on the date index: far cheaper than converting every post's date.
+        One range count per month that has posts, on the date index: far cheaper than converting every
+        post's date, and a library spanning years 1 to 9999 costs no more than its months with posts.
         """
-        first, last = self._conn.execute("SELECT min(date_utc), max(date_utc) FROM posts").fetchone()
-        if first is None:
-            return []
-        start = datetime.fromtimestamp(first).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        end = datetime.fromtimestamp(last)
+        execute = self._conn.execute
+        first = execute("SELECT min(date_utc) FROM posts").fetchone()[0]
         counts = []
-        while start <= end:
-            following = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
-            count = self._conn.execute("SELECT count(*) FROM posts WHERE date_utc >= ? AND date_utc < ?",
-                                       (int(start.timestamp()), int(following.timestamp()))).fetchone()[0]
+        while first is not None:
+            year, month = local_month(first)
+            start = local_month_start(year, month)
+            end = max(local_month_start(*next_month(year, month)), first + 1)  # always moves on
+            count = execute("SELECT count(*) FROM posts WHERE date_utc >= ? AND date_utc < ?",
+                            (min(start, first), end)).fetchone()[0]
             if count:
-                counts.append((start.year, start.month, int(count)))
-            start = following
+                counts.append((year, month, int(count)))
+            first = execute("SELECT min(date_utc) FROM posts WHERE date_utc >= ?", (end,)).fetchone()[0]
         return counts[::-1]
 
     def site_counts(self) -> dict[str, int]:

@@ -50,14 +50,15 @@ class Store:
             self._bump_generation()
             yield stats
             self._finish(stats)
+            self._conn.execute("COMMIT")  # inside: a commit can fail too (disk full, busy)
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            if self._conn.in_transaction:  # SQLite has rolled back by itself after some errors (SQLITE_FULL)
+                self._conn.execute("ROLLBACK")
             self._term_cache.clear()
             self._author_cache.clear()
             self._site_ids.clear()
             self._offsets.clear()
             raise
-        self._conn.execute("COMMIT")
 
     def _finish(self, stats: WriteStats) -> None:
         """Bring what depends on renamed terms and authors, and on learned offsets, up to date."""

@@ -205,18 +205,26 @@ def _class_terms(class_list: Any) -> dict[str, list[int | str]]:
         for prefix, taxonomy in _CLASS_PREFIXES:
             if cls.startswith(prefix) and len(cls) > len(prefix):
                 rest = cls[len(prefix) :]
-                result.setdefault(taxonomy, []).append(int(rest) if rest.isdecimal() else rest)
+                hint = as_int(rest) if rest.isascii() and rest.isdigit() else None
+                result.setdefault(taxonomy, []).append(rest if hint is None else hint)
     return result
 
 
+INT_MIN, INT_MAX = -(1 << 63), (1 << 63) - 1  # what SQLite stores as an integer
+
+
 def as_int(value: Any) -> int | None:
-    """An integer id from an int or a digit string; None for anything else (bools included)."""
+    """An integer id from an int or an ASCII digit string that SQLite can store; None for anything else.
+
+    Bools, digits of other scripts (``"١٢"``), strings of more than 19 digits and numbers outside SQLite's
+    64-bit range are refused rather than turned into an id that was never meant.
+    """
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        value = int(value)
+    if isinstance(value, int) and INT_MIN <= value <= INT_MAX:
         return value
-    if isinstance(value, str) and value.isdecimal():
-        return int(value)
     return None
 
 

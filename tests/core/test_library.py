@@ -49,7 +49,7 @@ def test_foreign_and_corrupt_files_are_refused_untouched(tmp_path):
     garbage = tmp_path / "garbage" / FILE_NAME
     garbage.parent.mkdir()
     garbage.write_bytes(b"this is not a database at all" * 100)
-    with pytest.raises(LibraryError, match="not a readable library"):
+    with pytest.raises(LibraryError, match="not a SQLite database"):
         Library.open(garbage.parent)
     assert garbage.read_bytes() == b"this is not a database at all" * 100
 

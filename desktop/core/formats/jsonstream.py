@@ -9,8 +9,11 @@ with the largest element, not with the file.
 from __future__ import annotations
 
 import codecs
+import errno
 import json
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,9 +61,9 @@ def read_json(path: Path, chunk_size: int = CHUNK_SIZE) -> Document:
     The file stays open until the iterator is exhausted or closed. Raises ``JsonFileError`` for files that
     are empty, not UTF-8, or not JSON at all; syntax errors further in are raised while iterating.
     """
-    handle = path.open("rb")
+    handle = open_regular(path)
     try:
-        size = path.stat().st_size
+        size = os.fstat(handle.fileno()).st_size
         reader = _Reader(handle, size + 1 if size <= WHOLE_FILE and chunk_size == CHUNK_SIZE else chunk_size)
         first = reader.peek()
     except BaseException:
@@ -73,6 +76,24 @@ def read_json(path: Path, chunk_size: int = CHUNK_SIZE) -> Document:
     with handle:
         reader.fill()  # enough of the file to recognise what it is instead
     raise JsonFileError(_not_json_reason(first, reader.buf[reader.pos : reader.pos + 400]))
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open a regular file for reading; ``OSError`` for a FIFO, device or socket, without waiting on it.
+
+    Opening a FIFO blocks until something writes to it, so the file is opened non-blocking and checked
+    before anything is read.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, device or socket)")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _closing(handle: BinaryIO, items: Iterator[Item]) -> Iterator[Item]:
@@ -163,6 +184,7 @@ class _Reader:
             self.pos = _WHITESPACE.match(self.buf, self.pos).end()  # type: ignore[union-attr]
             if self.pos < len(self.buf):
                 return self.buf[self.pos]
+            self._discard_consumed()  # all white space: without this, 200 MB of it took minutes (quadratic)
             if not self.fill():
                 return ""
 
@@ -200,6 +222,8 @@ class _Reader:
                 want = max(want * 2, len(self.buf) - start, self._chunk)
                 self.fill(want)
                 continue
+            except ValueError:  # json refuses integers of more than 4,300 digits (sys.int_info)
+                raise self.error("a number too long to read (more than 4,300 digits)", start) from None
             if isinstance(value, (int, float)) and len(self.buf) - end < 32 and self.fill():
                 continue  # a number may go on in the next chunk ("0" then ".5e3")
             self.pos = end

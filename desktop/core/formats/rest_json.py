@@ -107,6 +107,9 @@ def _content(value: Mapping[str, Any], wp_id: int | None, text: str) -> Record:
         if name:
             return Author(site_of(value), wp_id, name, _str(value.get("slug")), _str(value.get("link")),
                           NAME_LISTED, text)
+    if "content" in value and value.get("id", value.get("ID")) is not None:
+        return Skip("an article whose id is not a whole number below 2**63",
+                    "articles whose ids are not whole numbers below 2**63")
     if "content" in value:
         return Skip("an article without an id", "articles without an id")
     if wp_id is not None and isinstance(kind, str):

@@ -7,10 +7,14 @@ opened; 2 for usage errors.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
+import os
+import re
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -20,6 +24,7 @@ from desktop.core.importer import Progress, Summary, import_paths
 from desktop.core.library import Library, LibraryError, PostFilter, PostRow
 from desktop.core.reading import read_post
 from desktop.core.render import format_utc
+from desktop.core.taxonomy import as_int
 from desktop.paths import library_dir
 
 SUBCOMMANDS = ("import", "list", "search", "show", "stats", "export")
@@ -64,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="a JSON array of post objects")
 
     show = commands.add_parser("show", parents=[common], help="show one post by its library id")
-    show.add_argument("id", type=int)
+    show.add_argument("id", type=_post_id)
     form = show.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="the post object")
     form.add_argument("--text", action="store_true", help="the post as plain text (the default)")
@@ -85,14 +90,38 @@ def _date(text: str) -> datetime:
 
 
 def _positive(text: str) -> int:
-    if not text.isdecimal() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
-    return int(text)
+    value = as_int(text)
+    if value is None or value < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number below 2**63: {text!r}")
+    return value
+
+
+def _post_id(text: str) -> int:
+    value = as_int(text.strip())
+    if value is None:
+        raise argparse.ArgumentTypeError(f"not a post id: {text!r} (ids are the first column of 'list')")
+    return value
+
+
+def _day_after(moment: datetime) -> int:
+    """Epoch seconds a day after ``moment`` (which may be the last day datetime can hold)."""
+    return int(moment.timestamp()) + 86400
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text from data with control characters (terminal escapes among them) shown as U+FFFD."""
+    return _CONTROL.sub("\ufffd", text)
 
 
 def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     """Run one subcommand; returns the exit code."""
     args = build_parser().parse_args(argv)
+    for stream in (out, err):  # a file name that is not UTF-8 is printed with escapes, not a traceback
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         library = Library.open(library_dir(getattr(args, "library", None)), create=args.command == "import")
     except LibraryError as error:
@@ -101,7 +130,17 @@ def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
     with library:
         handler = {"import": _import, "list": _list, "search": _search, "show": _show, "stats": _stats,
                    "export": export_command}
-        return handler[args.command](library, args, out, err)
+        try:
+            return handler[args.command](library, args, out, err)
+        except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as other tools do
+            _silence(out)
+            return 1
+
+
+def _silence(out: TextIO) -> None:
+    """Send what is still buffered for a closed pipe nowhere, so that exiting does not fail again."""
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
 
 
 def _import(library: Library, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -137,7 +176,7 @@ def _list(library: Library, args: argparse.Namespace, out: TextIO, err: TextIO) 
         site_id=site_id,
         types=(args.type,) if args.type else (),
         since=int(args.since.timestamp()) if args.since else None,
-        until=int((args.until + timedelta(days=1)).timestamp()) if args.until else None,
+        until=_day_after(args.until) if args.until else None,
     )
     for name, value, ids in (("category", args.category, flt.term_ids), ("tag", args.tag, flt.tag_ids)):
         if value and not ids:
@@ -170,7 +209,7 @@ def _show(library: Library, args: argparse.Namespace, out: TextIO, err: TextIO) 
     elif args.json:
         print(json.dumps(post_object(rendered.row), ensure_ascii=False, indent=2), file=out)
     else:
-        out.write(rendered.text)
+        out.write(printable(rendered.text))
     return 0
 
 
@@ -186,7 +225,7 @@ def _stats(library: Library, args: argparse.Namespace, out: TextIO, err: TextIO)
     print(f"Unread: {stats['unread']}  Starred: {stats['starred']}", file=out)
     print(f"Sites: {len(stats['sites'])}", file=out)
     for host, count in stats["sites"].items():
-        print(f"  {host or '(unknown site)'}: {count}", file=out)
+        print(printable(f"  {host or '(unknown site)'}: {count}"), file=out)
     terms = ", ".join(f"{n} {t}" for t, n in stats["terms"].items()) or "none"
     print(f"Terms: {terms}  Authors: {stats['authors']}  Media: {stats['media']}", file=out)
     if stats["first_date_utc"] is not None:
@@ -219,4 +258,5 @@ def _print_posts(rows: list[PostRow], as_json: bool, out: TextIO) -> None:
     for row in rows:
         date = (format_utc(row.date_utc) or "")[:10] or "undated   "
         cats = f"  [{', '.join(row.categories)}]" if row.categories else ""
-        print(f"{row.id:>7}  {date}  {row.title or '(untitled)'}{cats}  ({row.site or 'unknown site'})", file=out)
+        line = f"{row.id:>7}  {date}  {row.title or '(untitled)'}{cats}  ({row.site or 'unknown site'})"
+        print(printable(line), file=out)

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from desktop.core.content import Options, clean_content
+from desktop.core.dates import clamp_utc
 from desktop.core.queries import StoredContent
 
 _DROPPED = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
@@ -50,7 +51,8 @@ def format_utc(seconds: int | None) -> str | None:
     """ISO 8601 in UTC with a Z: ``2021-10-18T16:25:55Z``."""
     if seconds is None:
         return None
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = datetime.fromtimestamp(clamp_utc(seconds) or 0, UTC)  # a library from before dates were clamped
+    return f"{moment.year:04d}{moment:-%m-%dT%H:%M:%SZ}"  # %Y writes year 1 as "1" here
 
 
 def content_body(row: Any, content: StoredContent, options: Options) -> str:

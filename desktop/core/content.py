@@ -19,7 +19,7 @@ import re
 from desktop.core.content_blocks import GALLERY_COLUMNS, RAW, restructure
 from desktop.core.content_refs import Options, best_source, image_html, safe_href
 from lxml import etree  # type: ignore[import-untyped]
-from lxml.html import HtmlElement, HTMLParser, document_fromstring  # type: ignore[import-untyped]
+from lxml.etree import _Element as Element  # type: ignore[import-untyped]
 
 __all__ = ["GALLERY_COLUMNS", "Options", "best_source", "clean_content"]
 
@@ -63,6 +63,7 @@ MAX_TABLE_DEPTH = 3  # Qt's layout doubles its work with each level of nested ta
 MAX_LIST_DEPTH = 8
 MAX_QUOTE_DEPTH = 3
 MAX_INLINE_DEPTH = 12
+MAX_TABLE_ROWS = 4_000  # rows shown as tables in one post; later tables are rows of text (2,000 rows: ~0.7 s)
 MAX_BLOCKS = 20_000  # past this many blocks the rest is plain text (100,000 paragraphs take Qt ~1 s)
 BLOCK_TEXT = 8_000  # characters of one text node per block: Qt lays out one long block slowly
 WORD_CHUNK = 32  # a very long word may break after this many characters
@@ -75,11 +76,12 @@ def clean_content(markup: str, options: Options | None = None) -> str:
     if not text.strip():
         return ""
     try:
-        root = document_fromstring(text.encode("utf-8", "replace"), parser=HTMLParser(
+        # lxml.etree's parser, not lxml.html's: its element class lookup costs a Python call per element
+        root = etree.fromstring(text.encode("utf-8", "replace"), parser=etree.HTMLParser(
             encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, default_doctype=False))
     except (etree.ParserError, ValueError):  # nothing libxml2 recognises as a document
         return _Writer(options).plain_only(text)
-    body = root.find("body")
+    body = root.find("body") if root is not None else None
     if body is None:
         return ""
     etree.strip_elements(body, *_DROP, with_tail=False)
@@ -96,10 +98,11 @@ class _Writer:
         self.rest: list[str] = []  # text past the block limit
         self.depth = {"table": 0, "list": 0, "quote": 0, "inline": 0, "pre": 0, "flat": 0}
         self.blocks = 0
+        self.rows = 0  # table rows shown as tables so far
         self.visible = 0  # pieces of text or images written so far: tells empty paragraphs and rows
         self.stack: list[tuple[str, str]] = []  # open elements as (name, start tag)
 
-    def write(self, body: HtmlElement) -> str:
+    def write(self, body: Element) -> str:
         """The cleaned HTML of ``body``'s content."""
         self.children(body, wrap=True)
         return ("".join(self.out).strip() + self._plain(self.rest)).strip()
@@ -113,17 +116,17 @@ class _Writer:
         lines = [self._escape(p) for p in paragraphs if p]
         chunks: list[str] = []
         size = 0
-        for line in lines:  # a few long blocks of lines: one block per paragraph would be as slow as before
+        for line in lines:  # running text in a few blocks: a block or a line per paragraph would be as slow
             if not chunks or size > BLOCK_TEXT:
                 chunks.append("")
                 size = 0
-            chunks[-1] += ("<br>" if size else "") + line
+            chunks[-1] += (" ¶ " if size else "") + line
             size += len(line)
         return "".join(f"\n<p>{chunk}</p>" for chunk in chunks)
 
     # -- the tree
 
-    def children(self, tag: HtmlElement, wrap: bool) -> None:
+    def children(self, tag: Element, wrap: bool) -> None:
         """Write ``tag``'s content; with ``wrap``, text and inline elements between blocks become paragraphs."""
         if not wrap:
             self.text(tag.text)
@@ -176,13 +179,13 @@ class _Writer:
         """Past the block limit: everything from here on is plain text."""
         return self.blocks > MAX_BLOCKS
 
-    def node(self, tag: HtmlElement) -> None:
+    def node(self, tag: Element) -> None:
         """Write one element (its tail is the caller's)."""
         name = tag.tag
         if not isinstance(name, str):
             return
         if self.plain:
-            self.rest.append(("\n\n" if name in _BLOCKS else "") + tag.text_content())
+            self.rest.append(("\n\n" if name in _BLOCKS else "") + "".join(tag.itertext()))
             return
         if name == RAW:
             self.blocks += 1
@@ -199,7 +202,7 @@ class _Writer:
         else:
             self._unwrap(tag)
 
-    def _unwrap(self, tag: HtmlElement) -> None:
+    def _unwrap(self, tag: Element) -> None:
         """An element that goes while its content stays (a table nested too deep goes flat)."""
         self._anchor(tag)
         flat = tag.tag == "table"
@@ -207,7 +210,7 @@ class _Writer:
         self.children(tag, wrap=tag.tag in _DIVLIKE or tag.tag in ("ul", "ol", "dl", "table"))
         self.depth["flat"] -= flat
 
-    def _void(self, tag: HtmlElement) -> None:
+    def _void(self, tag: Element) -> None:
         if tag.tag == "img":
             shown = image_html(tag, self.options)
             self.visible += bool(shown)
@@ -218,17 +221,20 @@ class _Writer:
             self.blocks += 1
             self.out.append("<hr>")
 
-    def _within_limits(self, tag: HtmlElement) -> bool:
+    def _within_limits(self, tag: Element) -> bool:
         name = tag.tag
         if name == "table":
-            return self.depth["table"] < MAX_TABLE_DEPTH and not self.depth["flat"]
+            if self.depth["table"] >= MAX_TABLE_DEPTH or self.depth["flat"]:
+                return False
+            self.rows += sum(1 for _ in tag.iter("tr"))
+            return self.rows <= MAX_TABLE_ROWS
         if name in ("ul", "ol", "dl"):
             return self.depth["list"] < MAX_LIST_DEPTH
         if name in _INLINE:
             return self.depth["inline"] < MAX_INLINE_DEPTH
         return True
 
-    def _keep(self, tag: HtmlElement) -> None:
+    def _keep(self, tag: Element) -> None:
         name = tag.tag
         kind = {"table": "table", "ul": "list", "ol": "list", "dl": "list", "pre": "pre"}.get(
             name, "inline" if name in _INLINE else "")
@@ -249,7 +255,7 @@ class _Writer:
             return
         self.out.append(f"</{_RENAMED.get(name, (name, ''))[0]}>")
 
-    def _start_tag(self, tag: HtmlElement) -> str:
+    def _start_tag(self, tag: Element) -> str:
         name = tag.tag
         if name in _RENAMED:
             return "<{}{}>".format(*_RENAMED[name])
@@ -267,13 +273,13 @@ class _Writer:
             attributes.append(' width="100%" cellpadding="4" cellspacing="0"')
         return f"<{name}{''.join(attributes)}>"
 
-    def _anchor(self, tag: HtmlElement, inside: bool = False) -> None:
+    def _anchor(self, tag: Element, inside: bool = False) -> None:
         """An element's ``id`` as a named anchor, so in-page links still arrive."""
         anchor = tag.get("id")
         if anchor and (tag.tag != "a" or not inside):
             self.out.append(f'<a name="{html.escape(anchor)}"></a>')
 
-    def _quote(self, tag: HtmlElement) -> None:
+    def _quote(self, tag: Element) -> None:
         """A quote in a one-row table: a rule on its left (a pull quote: centred between rules)."""
         if self.depth["quote"] >= MAX_QUOTE_DEPTH or self.depth["table"] >= MAX_TABLE_DEPTH:
             self.children(tag, wrap=True)
@@ -304,7 +310,7 @@ class _Writer:
             if piece.startswith(("<table", "<ul", "<ol")):
                 return
 
-    def _flat_table_part(self, tag: HtmlElement) -> None:
+    def _flat_table_part(self, tag: Element) -> None:
         """Parts of a table nested too deep: rows become paragraphs, cells run on within them."""
         if tag.tag in ("tr", "caption"):
             self.children(tag, wrap=True)
@@ -328,8 +334,8 @@ class _Writer:
             return
         start = 0
         while start < len(text):  # close and reopen the paragraph every BLOCK_TEXT characters or so
-            end = text.find(" ", start + BLOCK_TEXT)
-            end = len(text) if end < 0 else end + 1
+            end = text.find(" ", start + BLOCK_TEXT, start + BLOCK_TEXT + 200)
+            end = min(len(text), start + BLOCK_TEXT) if end < 0 else end + 1
             if start:
                 self.out.append("</p><p>")
                 self.blocks += 1
@@ -351,11 +357,11 @@ def _break_word(match: re.Match[str]) -> str:
     return ZWSP.join(word[i:i + WORD_CHUNK] for i in range(0, len(word), WORD_CHUNK))
 
 
-def _is_block(tag: HtmlElement) -> bool:
+def _is_block(tag: Element) -> bool:
     return isinstance(tag.tag, str) and tag.tag in _BLOCKS
 
 
-def _attribute(tag: HtmlElement, name: str, options: Options) -> str | None:
+def _attribute(tag: Element, name: str, options: Options) -> str | None:
     value = tag.get(name)
     if value is None:
         return None

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 
 from desktop.core.content_refs import WEB, Options, absolute, host, image_html, safe_href, scheme
-from lxml.html import HtmlElement  # type: ignore[import-untyped]
+from lxml.etree import _Element as Element  # type: ignore[import-untyped]
 
 RAW = "ab-raw"  # an element whose ``html`` attribute the writer emits as it is
 GALLERY_COLUMNS = 3
@@ -25,21 +25,23 @@ _EMBED_TAGS = {"iframe", "embed", "video", "audio"}
 _SOCIAL = ("twitter-tweet", "instagram-media", "tiktok-embed", "wp-embedded-content")
 _LINK_CARD = re.compile(r"^(?:external-|internal-)?(?:blogcard|blog-card|linkcard|link-card)(?:-wrap)?$")
 _BRIEF = 200
+_EMBED_PATH = (".//iframe | .//embed | .//video | .//audio | .//figure[contains(@class, 'wp-block-embed')]"
+               " | .//blockquote[@class] | .//*[contains(@class, 'card')]")
 
 
-def classes(tag: HtmlElement) -> list[str]:
+def classes(tag: Element) -> list[str]:
     """The element's classes."""
     return (tag.get("class") or "").split()
 
 
-def has_class(tag: HtmlElement, *names: str) -> bool:
+def has_class(tag: Element, *names: str) -> bool:
     """Whether a class is one of ``names`` or starts with one of them and a hyphen."""
     return any(c == n or c.startswith(n + "-") for c in classes(tag) for n in names)
 
 
-def text_of(tag: HtmlElement) -> str:
+def text_of(tag: Element) -> str:
     """The element's text, whitespace collapsed."""
-    return " ".join(tag.text_content().split())
+    return " ".join("".join(tag.itertext()).split())
 
 
 def brief(text: str, limit: int = _BRIEF) -> str:
@@ -49,12 +51,12 @@ def brief(text: str, limit: int = _BRIEF) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:|—-") + "…"
 
 
-def raw(tag: HtmlElement, markup: str) -> HtmlElement:
+def raw(tag: Element, markup: str) -> Element:
     """A placeholder carrying finished HTML to the writer."""
     return tag.makeelement(RAW, {"html": markup})
 
 
-def replace(old: HtmlElement, new: HtmlElement) -> None:
+def replace(old: Element, new: Element) -> None:
     """Put ``new`` where ``old`` is, keeping the text that followed ``old``."""
     parent = old.getparent()
     if parent is None:
@@ -65,37 +67,33 @@ def replace(old: HtmlElement, new: HtmlElement) -> None:
     parent.remove(old)
 
 
-def attached(tag: HtmlElement, root: HtmlElement) -> bool:
+def attached(tag: Element, root: Element) -> bool:
     """Whether ``tag`` is still in the tree under ``root`` (an ancestor may have been replaced)."""
     return any(ancestor is root for ancestor in tag.iterancestors())
 
 
-def restructure(root: HtmlElement, options: Options) -> None:
+def restructure(root: Element, options: Options) -> None:
     """Rebuild galleries, embeds, link cards, figures, classic captions and quotes in place."""
-    for tag in _matching(root, _is_gallery):
-        if attached(tag, root):
+    # XPath narrows the candidates in C: a Python look at every element of a long post is most of its time
+    for tag in root.xpath(".//*[contains(@class, 'gallery')]"):
+        if _is_gallery(tag) and attached(tag, root):
             replace(tag, raw(tag, _gallery(tag, options)))
-    for tag in _matching(root, _is_embed):
-        if attached(tag, root):
+    for tag in root.xpath(_EMBED_PATH):
+        if _is_embed(tag) and attached(tag, root):
             replace(tag, raw(tag, _embed_card(tag, options)))
-    for tag in _matching(root, lambda t: t.tag in ("figure", "div") or has_class(t, "wp-caption")):
+    for tag in root.xpath(".//figure | .//*[contains(@class, 'wp-caption')]"):
         if attached(tag, root) and (tag.tag == "figure" or has_class(tag, "wp-caption")):
             _figure(tag)
     for tag in list(root.iter("blockquote")):
         _quote(tag)
 
 
-def _matching(root: HtmlElement, test: object) -> list[HtmlElement]:
-    assert callable(test)
-    return [tag for tag in root.iter() if isinstance(tag.tag, str) and test(tag)]
-
-
-def _is_gallery(tag: HtmlElement) -> bool:
+def _is_gallery(tag: Element) -> bool:
     return tag.tag in ("figure", "div", "ul") and has_class(tag, "wp-block-gallery", "gallery",
                                                             "blocks-gallery-grid", "tiled-gallery")
 
 
-def _is_embed(tag: HtmlElement) -> bool:
+def _is_embed(tag: Element) -> bool:
     if tag.tag in _EMBED_TAGS or (tag.tag == "figure" and has_class(tag, "wp-block-embed")):
         return True
     if tag.tag == "blockquote" and has_class(tag, *_SOCIAL):
@@ -103,7 +101,7 @@ def _is_embed(tag: HtmlElement) -> bool:
     return any(_LINK_CARD.match(c) for c in classes(tag))
 
 
-def _columns(tag: HtmlElement) -> int:
+def _columns(tag: Element) -> int:
     for name in classes(tag):
         match = re.fullmatch(r"(?:gallery-)?columns-(\d+)", name)
         if match:
@@ -111,7 +109,7 @@ def _columns(tag: HtmlElement) -> int:
     return GALLERY_COLUMNS
 
 
-def _gallery_item(img: HtmlElement, gallery: HtmlElement) -> HtmlElement | None:
+def _gallery_item(img: Element, gallery: Element) -> Element | None:
     for ancestor in img.iterancestors():
         if ancestor is gallery:
             return None
@@ -120,7 +118,7 @@ def _gallery_item(img: HtmlElement, gallery: HtmlElement) -> HtmlElement | None:
     return None
 
 
-def _gallery_cell(img: HtmlElement, gallery: HtmlElement, options: Options, width: int) -> str:
+def _gallery_cell(img: Element, gallery: Element, options: Options, width: int) -> str:
     shown = image_html(img, options)
     link = next((a for a in img.iterancestors("a")), None)
     href = safe_href(link.get("href"), options.base_url) if link is not None else None
@@ -137,7 +135,7 @@ def _gallery_cell(img: HtmlElement, gallery: HtmlElement, options: Options, widt
     return f'<td align="center" valign="top" width="{width}%">{shown}{small}</td>'
 
 
-def _gallery(tag: HtmlElement, options: Options) -> str:
+def _gallery(tag: Element, options: Options) -> str:
     columns = _columns(tag)
     cells = [_gallery_cell(img, tag, options, 100 // columns) for img in tag.iter("img")]
     rows = "".join("<tr>" + "".join(cells[i:i + columns]) + "</tr>" for i in range(0, len(cells), columns))
@@ -147,16 +145,16 @@ def _gallery(tag: HtmlElement, options: Options) -> str:
     return table + (f'<p class="caption">{html.escape(words)}</p>' if words else "")
 
 
-def _candidates(tag: HtmlElement) -> Iterable[str]:
+def _candidates(tag: Element) -> Iterable[str]:
     for element in tag.iter(*_EMBED_TAGS, "source", "a", "blockquote", "figure", "div"):
         for attribute in ("src", "data-src", "href", "data", "cite"):
             value = element.get(attribute)
             if value and value.strip():
                 yield value.strip()
-    yield from re.findall(r"https?://\S+", tag.text_content())
+    yield from re.findall(r"https?://\S+", "".join(tag.itertext()))
 
 
-def _embed_url(tag: HtmlElement, base: str | None) -> str | None:
+def _embed_url(tag: Element, base: str | None) -> str | None:
     urls = [absolute(url, base) for url in _candidates(tag)]
     urls = [url for url in urls if scheme(url) in WEB]
     if has_class(tag, "twitter-tweet") or tag.find(".//blockquote[@class='twitter-tweet']") is not None:
@@ -183,7 +181,7 @@ def card(label: str, url: str | None, detail: str = "") -> str:
     return f'<table class="card" width="100%" cellpadding="10" cellspacing="0"><tr><td>{link}{small}</td></tr></table>'
 
 
-def _social_text(tag: HtmlElement) -> str:
+def _social_text(tag: Element) -> str:
     """What a tweet or Instagram post says, briefly: no picture links, hashtag lists or @-mention lists."""
     quote = tag if tag.tag == "blockquote" else tag.find(".//blockquote")
     if quote is None:
@@ -200,7 +198,7 @@ def _social_text(tag: HtmlElement) -> str:
     return brief(" ".join(part for part in (words, author) if part))
 
 
-def _link_card(tag: HtmlElement, options: Options) -> str:
+def _link_card(tag: Element, options: Options) -> str:
     link = tag if tag.tag == "a" else next(tag.iter("a"), None)
     url = safe_href(link.get("href"), options.base_url) if link is not None else None
     title = next((text_of(t) for t in tag.iter() if isinstance(t.tag, str) and has_class(t, "blogcard-title")), "")
@@ -211,7 +209,7 @@ def _link_card(tag: HtmlElement, options: Options) -> str:
     return card(brief(title, 120) or "Link", url, detail)
 
 
-def _embed_card(tag: HtmlElement, options: Options) -> str:
+def _embed_card(tag: Element, options: Options) -> str:
     if any(_LINK_CARD.match(c) for c in classes(tag)) or has_class(tag, "wp-embedded-content"):
         return _link_card(tag, options)
     url = _embed_url(tag, options.base_url)
@@ -224,7 +222,7 @@ def _embed_card(tag: HtmlElement, options: Options) -> str:
     return card(f"▶ {kind} on {site}" if site else f"▶ {kind}", url, detail)
 
 
-def _figure(tag: HtmlElement) -> None:
+def _figure(tag: Element) -> None:
     """An image (or table) on its own line, the caption under it."""
     for caption in list(tag.iter("figcaption", "p", "dd", "div")):
         if caption.tag == "figcaption" or has_class(caption, "wp-caption-text", "wp-caption-dd"):
@@ -241,7 +239,7 @@ def _figure(tag: HtmlElement) -> None:
         line.tail, target.tail = target.tail, None
 
 
-def _quote(tag: HtmlElement) -> None:
+def _quote(tag: Element) -> None:
     """A quote keeps its citation on a line of its own; a pull quote is marked as one."""
     parent = tag.getparent()
     if has_class(tag, "wp-block-pullquote", "pullquote") or (
@@ -260,7 +258,7 @@ def _quote(tag: HtmlElement) -> None:
         cite.text = "— " + (cite.text or "").lstrip()
 
 
-def _trim_breaks(tag: HtmlElement) -> None:
+def _trim_breaks(tag: Element) -> None:
     """Line breaks at the start or end of ``tag`` (a citation on a line of its own needs none)."""
     while len(tag) and tag[0].tag == "br" and not (tag.text or "").strip():
         tag.text = (tag.text or "") + (tag[0].tail or "")

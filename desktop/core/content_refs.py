@@ -9,7 +9,7 @@ import html
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from lxml.html import HtmlElement  # type: ignore[import-untyped]
+from lxml.etree import _Element as Element  # type: ignore[import-untyped]
 
 WEB = ("http", "https")
 
@@ -75,12 +75,12 @@ def best_source(src: str, srcset: str, width: int) -> str:
     return next((url for w, url in candidates if w >= width), candidates[-1][1])
 
 
-def is_pixel(img: HtmlElement) -> bool:
+def is_pixel(img: Element) -> bool:
     """A 1×1 (or 0×0) image: a tracking pixel, never shown."""
     return (img.get("width") or "").strip() in ("0", "1") and (img.get("height") or "").strip() in ("0", "1")
 
 
-def image_html(img: HtmlElement, options: Options) -> str:
+def image_html(img: Element, options: Options) -> str:
     """The image itself when images are allowed, or a placeholder with its alt text; '' for tracking pixels."""
     if is_pixel(img):
         return ""

@@ -31,7 +31,7 @@ EMPTY = "This post is empty."
 
 def html_to_paragraphs(markup: str) -> str:
     """Readable plain text of an HTML fragment: one paragraph per block, list items bulleted."""
-    text = _CARD_LINK.sub(r"\2 <\1>", _DROPPED.sub("", markup))  # a card's or a "read more" link's address
+    text = _CARD_LINK.sub(r"\2 (\1)", _DROPPED.sub("", markup))  # a card's or a "read more" link's address
     text = _IMAGE.sub(lambda m: f"[image: {m.group(1)}]" if m.group(1) else "[image]", text)
     text = _LIST_ITEM.sub("\n• ", _BLOCK_END.sub("\n\n", _CELL_END.sub(" ", text)))
     text = html.unescape(_TAG.sub("", text)).replace(_ZWSP, "")

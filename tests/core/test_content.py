@@ -5,14 +5,16 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from desktop.core.content import Options, clean_content
+from desktop.core.content import MAX_INLINE_DEPTH, MAX_LIST_DEPTH, MAX_TABLE_DEPTH, Options, clean_content
 from desktop.core.formats.rest_json import classify
 from desktop.core.importer import Summary, import_paths
 from desktop.core.library import Library
 from desktop.core.queries import StoredContent
 from desktop.core.reading import read_post
-from desktop.core.render import post_html
+from desktop.core.render import content_body, html_to_paragraphs, post_html, post_text
 
 GOLDEN = Path(__file__).parent / "golden"
 UNSAFE = re.compile(r"<(script|style|link|iframe|form|object|embed|meta)\b|\son[a-z]+\s*=|javascript:", re.I)
@@ -200,3 +202,56 @@ def test_every_corpus_post_renders_safely_and_keeps_its_text(tmp_path, corpus):
                 words = re.sub(r"\[/?[a-z_][^\]]*\]", "", words).strip()  # left-over shortcodes go
                 if words:
                     assert re.sub(r"\s+", "", words) in rendered, (row.title, words[:80])
+
+
+def _nesting(markup: str, tag: str) -> int:
+    depth = deepest = 0
+    for match in re.finditer(rf"<(/?){tag}\b", markup):
+        depth += -1 if match.group(1) else 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+@pytest.mark.parametrize("levels", [60, 10_000])
+@pytest.mark.parametrize("opening", ["<table><tr><td>", "<ul><li>", "<blockquote>", "<b><i>", "<div><dl><dd>"])
+def test_nesting_is_bounded_and_the_text_stays(opening, levels):
+    out = clean_content(opening * levels + "deep")
+    assert _nesting(out, "table") <= MAX_TABLE_DEPTH
+    assert _nesting(out, "ul") + _nesting(out, "dl") <= MAX_LIST_DEPTH
+    assert _nesting(out, "b") + _nesting(out, "i") <= MAX_INLINE_DEPTH
+    if levels < 100:  # libxml2 drops what lies deeper than 255 elements
+        assert "deep" in out
+
+
+def test_long_words_break_and_long_posts_end_as_plain_text():
+    word = clean_content("<p>" + "a" * 100_000 + "</p>")
+    assert max(len(piece) for piece in re.split(r"[\u200b<>]", word)) <= 8_000
+    many = clean_content("<p><b>x" * 100_000)
+    assert many.count("<p") < 21_000 and many.count("x") == 100_000
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.sampled_from(list("<>/=\"' abpditrulhq&;#x0123\u3000\ud800\x00\x0b[]")) | st.characters(),
+               max_size=300))
+def test_cleaning_any_html_never_raises_and_stays_bounded(markup):
+    out = clean_content(markup, Options(base_url="https://e.com/p/", images=True))
+    assert not UNSAFE.search(out)
+    assert _nesting(out, "table") <= MAX_TABLE_DEPTH + 1  # a card may sit in the deepest table
+    assert len(out) < 200 + 40 * len(markup)
+    html_to_paragraphs(out)
+
+
+def test_an_empty_post_with_an_excerpt_shows_it_and_a_link_and_the_text_agrees():
+    row = _Row({"title": {"rendered": "Teaser"}, "link": "https://e.com/teaser/"})
+    content = StoredContent("", False, "<p>The first lines of it.</p>", "publish", "json", False, None, None)
+    body = content_body(row, content, Options(base_url=row.link))
+    assert "The first lines of it." in body
+    assert '<a class="more" href="https://e.com/teaser/">Read the full post on e.com</a>' in body
+    text = post_text(row, content, "byline")
+    assert "The first lines of it." in text and "Read the full post on e.com (https://e.com/teaser/)" in text
+    nothing = StoredContent("", False, "", "publish", "json", False, None, None)
+    assert "This post is empty." in post_text(row, nothing, "byline")
+    video = StoredContent('<iframe src="https://www.youtube.com/embed/x1"></iframe>', False, "", "publish", "json",
+                          False, None, None)
+    assert "▶ Video on youtube.com (https://www.youtube.com/watch?v=x1)" in post_text(row, video, "byline")
+    assert "▶ Video on youtube.com" in post_html(row, video)

@@ -156,3 +156,70 @@ def test_category_links_in_the_byline_filter_the_list(qtbot, opened, tmp_path):
     term = next(t for t in window.reader.toHtml().split('"') if t.startswith("article-browser:term/"))
     window.reader.on_anchor_clicked(QUrl(term))
     qtbot.waitUntil(lambda: not window.posts.loading and window.posts.total == 1)
+
+
+@pytest.fixture
+def pane(qtbot, tmp_path):
+    from desktop.ui.reader import ImageLoader, ReaderPane
+
+    widget = ReaderPane(ImageLoader(str(tmp_path / "cache")))
+    qtbot.addWidget(widget)
+    widget.resize(1400, 900)
+    widget.show()
+    return widget
+
+
+def _line_chars(reader) -> float:
+    """Characters on the first full line of the first paragraph."""
+    block = reader.document().firstBlock()
+    while block.isValid() and block.layout().lineCount() < 2:
+        block = block.next()
+    return block.layout().lineAt(0).textLength()
+
+
+def test_zoom_scales_the_column_with_the_text(pane):
+    from desktop.ui.reader import reading_size
+
+    text = "<p>" + " ".join(["harbour"] * 400) + "</p>"
+    counts = []
+    for zoom in (-2, 0, 3):
+        pane.reader.set_zoom(zoom)
+        pane.reader.show_post(text, False)
+        assert pane.reader.document().defaultFont().pointSizeF() == reading_size(zoom)
+        counts.append(_line_chars(pane.reader))
+    assert max(counts) - min(counts) <= 0.15 * max(counts), counts
+    assert reading_size(0) > pane.reader.font().pointSizeF()  # larger than the UI font
+
+
+def test_long_code_lines_stay_in_their_box_and_headings_stand_above_body_text(pane):
+    from PySide6.QtGui import QTextCursor
+
+    pane.reader.show_post("<pre><code>" + "x = 1; " * 400 + "</code></pre><h6>Small heading</h6><p>Body "
+                          '<a href="https://e.com/">link</a></p>', False)
+    assert pane.reader.horizontalScrollBar().maximum() == 0
+    document = pane.reader.document()
+    heading = document.find("Small heading")
+    body = document.find("Body")
+    link = document.find("link")
+    assert heading.charFormat().fontPointSize() > max(body.charFormat().fontPointSize(),
+                                                      document.defaultFont().pointSizeF())
+    assert link.charFormat().fontUnderline()
+    cursor = QTextCursor(body)
+    assert cursor.blockFormat().lineHeight() == 150
+
+
+def test_every_block_of_text_has_the_same_line_height(pane):
+    from desktop.core.content import clean_content
+
+    pane.reader.show_post(clean_content(
+        "<div>div text</div><dl><dt>term</dt><dd>definition</dd></dl><table><tr><td>cell</td></tr></table>"
+        "<figure><img src=x alt=a><figcaption>caption</figcaption></figure><blockquote>quoted</blockquote>"
+        "<ul><li>item</li></ul>"), False)
+    block = pane.reader.document().begin()
+    heights = {}
+    while block.isValid():
+        if block.text():
+            heights[block.text()] = block.blockFormat().lineHeight()
+        block = block.next()
+    assert set(heights.values()) == {150}, heights
+    assert len(heights) == 8

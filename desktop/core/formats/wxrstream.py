@@ -144,6 +144,7 @@ class _Reader:
 
     def nodes(self) -> Iterator[Node]:
         data = self._head
+        root: etree._Element | None = None
         while True:
             final = not data
             try:
@@ -151,7 +152,7 @@ class _Reader:
                 if fed:
                     self._parser.feed(fed)
                 if final:
-                    self._parser.close()
+                    root = self._parser.close()
             except DoctypeError as error:
                 raise WxrError(doctype_reason(error.line)) from None
             except etree.XMLSyntaxError as error:
@@ -160,7 +161,7 @@ class _Reader:
             if final:
                 break
             data = self._source.read(CHUNK_SIZE)
-        if self._channel is None:
+        if self._channel is None and (root is None or root.find("channel") is None):
             raise WxrError("a WordPress export without a <channel> element: nothing to import")
 
     def _events(self) -> Iterator[Node]:

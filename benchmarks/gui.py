@@ -93,7 +93,7 @@ def _child_switch(library: Path, settings: Path) -> None:
     wait(lambda: window.sidebar_model.rowCount() > 0 and not window.posts.loading)
 
     keys = []
-    for node in window._nodes:
+    for node in window.browsing.nodes:
         if node.key in ("categories", "dates", "tags"):
             for child in node.children[:3]:
                 keys.append(child.key)

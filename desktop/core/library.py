@@ -15,7 +15,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from desktop.core.queries import ORDERS, PostFilter, PostRow, Queries, TermInfo, fts_query
+from desktop.core.matching import Matching
+from desktop.core.queries import ORDERS, PostFilter, PostRow, TermInfo, fts_query
+from desktop.core.saved_searches import SavedSearches
 from desktop.core.schema import (
     APPLICATION_ID,
     FILE_NAME,
@@ -39,7 +41,7 @@ __all__ = [
 ]
 
 
-class Library(Store, Queries):
+class Library(Store, Matching, SavedSearches):
     """One connection to a library file; not shared between threads."""
 
     read_only = False  # opened from a file or folder this user may not write: browse only

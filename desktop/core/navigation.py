@@ -6,11 +6,13 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import PurePath
 from typing import Any
 
 from desktop import __version__
 from desktop.core.dates import local_month_start
 from desktop.core.library import Library, PostFilter, TermInfo
+from desktop.core.parsing import LOCAL_PREFIX
 from desktop.core.taxonomy import CATEGORY, TAG, TermNode, build_tree
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -39,7 +41,7 @@ class NavNode:
 
 
 # The cache is keyed by the code that builds the tree too: an upgrade never shows a tree in an older shape.
-NAVIGATION_VERSION = f"{__version__}/2"
+NAVIGATION_VERSION = f"{__version__}/3"
 
 
 def cached_navigation(library: Library) -> list[NavNode]:
@@ -54,10 +56,22 @@ def cached_navigation(library: Library) -> list[NavNode]:
     if cached is not None:
         nodes = [_decode(node) for node in json.loads(cached)]
         apply_state_counts(nodes, library.state_counts())  # reading state changes without a new generation
-        return nodes
-    nodes = navigation(library)
-    library.remember(name, generation, json.dumps([_encode(node) for node in nodes]))
+    else:
+        nodes = navigation(library)
+        library.remember(name, generation, json.dumps([_encode(node) for node in nodes]))
+    saved = saved_searches(library)  # the user's, changed without a new generation: never cached
+    if saved.children:
+        nodes.insert(3, saved)
     return nodes
+
+
+def saved_searches(library: Library) -> NavNode:
+    """The "Saved Searches" heading: one entry per saved search, with the posts it finds now."""
+    heading = NavNode("saved", "Saved Searches")
+    for search in library.saved_searches():
+        flt = search.post_filter
+        heading.children.append(NavNode(f"saved:{search.id}", search.name, library.count_posts(flt), flt))
+    return heading
 
 
 def apply_state_counts(nodes: list[NavNode], counts: dict[str, int]) -> None:
@@ -88,6 +102,9 @@ def navigation(library: Library) -> list[NavNode]:
         NavNode("unread", "Unread", counts["unread"], PostFilter(unread=True)),
         NavNode("starred", "Starred", counts["starred"], PostFilter(starred=True)),
     ]
+    sites = _sites(library)
+    if sites.children:
+        nodes.append(sites)
     term_counts = library.term_counts()
     for heading in (_terms(library, CATEGORY, "categories", "Categories", term_counts), _dates(library),
                     _terms(library, TAG, "tags", "Tags", term_counts)):
@@ -96,25 +113,44 @@ def navigation(library: Library) -> list[NavNode]:
     return nodes
 
 
-def _site_label(host: str) -> str:
+def site_label(host: str) -> str:
+    """How a site is named to the user: its host, or for data that named no site its folder's name.
+
+    ``local:/home/me/downloads`` → ``downloads (files)``.
+    """
+    if host.startswith(LOCAL_PREFIX):
+        folder = host[len(LOCAL_PREFIX):]
+        return f"{PurePath(folder).name or folder} (files)"
     return host or "(unknown site)"
+
+
+def _sites(library: Library) -> NavNode:
+    """One entry per site, when the library holds more than one."""
+    heading = NavNode("sites", "Sites")
+    counts = {host: count for host, count in library.site_counts().items() if count}
+    if len(counts) > 1:
+        ids = library.site_ids()
+        for host, count in sorted(counts.items(), key=lambda item: site_label(item[0]).casefold()):
+            heading.children.append(NavNode(f"site:{host}", site_label(host), count,
+                                            PostFilter(site_id=ids.get(host))))
+    return heading
 
 
 def _terms(library: Library, taxonomy: str, key: str, label: str, counts: dict[int, int]) -> NavNode:
     """Terms of one taxonomy as trees, one subtree per site when the library holds several sites."""
     by_site: dict[str, list[TermInfo]] = {}
     for term in library.terms(taxonomy, counts=counts):
-        if term.count and term.named:
+        if term.count:
             by_site.setdefault(term.site, []).append(term)
     heading = NavNode(key, label)
     sites = library.site_ids()
     site_counts = library.site_counts() if len(by_site) > 1 else {}
     for host, site_terms in sorted(by_site.items()):
-        rows = [(t.id, t.wp_id, t.parent_wp_id, t.name, t.count) for t in site_terms]
+        rows = [(t.id, t.wp_id, t.parent_wp_id, _term_label(t), t.count) for t in site_terms]
         children = [_term_node(library, root, taxonomy) for root in build_tree(rows)]
         if len(by_site) > 1:
             site_filter = PostFilter(site_id=sites.get(host))
-            heading.children.append(NavNode(f"{key}:{host}", _site_label(host), site_counts.get(host, 0),
+            heading.children.append(NavNode(f"{key}:{host}", site_label(host), site_counts.get(host, 0),
                                             site_filter, children))
         else:
             heading.children.extend(children)
@@ -124,6 +160,14 @@ def _terms(library: Library, taxonomy: str, key: str, label: str, counts: dict[i
             heading.children.append(NavNode("uncategorized", "Posts without a category", uncategorized,
                                             PostFilter(no_category=True)))
     return heading
+
+
+def _term_label(term: TermInfo) -> str:
+    """A term's name; a term the data names only by id is called what it is: ``Category 12``."""
+    if term.named:
+        return term.name
+    kind = {CATEGORY: "Category", TAG: "Tag"}.get(term.taxonomy, term.taxonomy.replace("_", " ").title())
+    return f"{kind} {term.wp_id}"
 
 
 def _term_node(library: Library, node: TermNode, taxonomy: str) -> NavNode:

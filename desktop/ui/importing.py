@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop.core.importer import Progress, Summary, import_paths
 from desktop.core.library import Library
 from desktop.ui.jobs import GeneratorJob
+from desktop.ui.settings import Settings
 
 
 def _import(library_path: Path, paths: list[Path], cancel: threading.Event) -> Iterator[Progress | Summary]:
@@ -103,3 +105,18 @@ class ImportQueue(QObject):
         else:
             self.busy_changed.emit(False)
 
+
+
+def choose_files(parent: QWidget, settings: Settings) -> list[Path]:
+    """File ▸ Import Files…: the files the user picks (none when cancelled)."""
+    start = settings.import_folder or str(Path.home())
+    names, _ = QFileDialog.getOpenFileNames(parent, "Import WordPress Files", start,
+                                            "WordPress JSON or XML (*.json *.xml);;All files (*)")
+    return [Path(name) for name in names]
+
+
+def choose_folder(parent: QWidget, settings: Settings) -> list[Path]:
+    """File ▸ Import Folder…: the folder the user picks, as a list (empty when cancelled)."""
+    name = QFileDialog.getExistingDirectory(parent, "Import a Folder of WordPress Files",
+                                            settings.import_folder or str(Path.home()))
+    return [Path(name)] if name else []

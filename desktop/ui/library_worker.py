@@ -7,6 +7,7 @@ model can drop answers to questions it no longer asks.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import traceback
 from collections.abc import Callable
@@ -29,6 +30,8 @@ class LibraryWorker(QObject):
     raw_ready = Signal(int, str)  # post id, raw JSON (pretty-printed when it parses)
     state_changed = Signal(object, str, bool)  # post ids, "read" or "starred", value
     deleted = Signal(object)  # post ids
+    marked_read = Signal(object)  # post ids Mark All as Read changed
+    search_saved = Signal(int)  # the new saved search's id
     failed = Signal(str)
 
     _call = Signal(object)  # a closure to run on the worker thread
@@ -114,6 +117,38 @@ class LibraryWorker(QObject):
             library = self._lib()
             (library.set_read if what == "read" else library.set_starred)(post_ids, value)
             self.state_changed.emit(post_ids, what, value)
+        self._call.emit(work)
+
+    def mark_all_read(self, flt: PostFilter) -> None:
+        """Mark every unread post ``flt`` matches read; ``marked_read`` carries their ids (for Undo)."""
+        def work() -> None:
+            library = self._lib()
+            ids = library.post_ids(dataclasses.replace(flt, unread=True))
+            library.set_read(ids, True)
+            self.state_changed.emit(ids, "read", True)
+            self.marked_read.emit(ids)
+        self._call.emit(work)
+
+    def save_search(self, name: str, flt: PostFilter) -> None:
+        """Keep a search in the library's state; the sidebar is sent again, with it."""
+        def work() -> None:
+            search_id = self._lib().save_search(name, flt)
+            self.navigation_ready.emit(cached_navigation(self._lib()))
+            self.search_saved.emit(search_id)
+        self._call.emit(work)
+
+    def rename_search(self, search_id: int, name: str) -> None:
+        """Rename a saved search."""
+        def work() -> None:
+            self._lib().rename_search(search_id, name)
+            self.navigation_ready.emit(cached_navigation(self._lib()))
+        self._call.emit(work)
+
+    def remove_search(self, search_id: int) -> None:
+        """Forget a saved search."""
+        def work() -> None:
+            self._lib().remove_search(search_id)
+            self.navigation_ready.emit(cached_navigation(self._lib()))
         self._call.emit(work)
 
     def delete(self, post_ids: list[int]) -> None:

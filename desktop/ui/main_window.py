@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QCloseEvent,
     QDesktopServices,
     QGuiApplication,
@@ -15,48 +15,35 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
 )
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QLabel,
-    QLineEdit,
-    QMainWindow,
-    QMenu,
-    QSplitter,
-    QStackedWidget,
-    QToolBar,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QMenu, QSplitter, QStackedWidget, QToolBar, QWidget
 
 from desktop.core.importer import Summary
-from desktop.core.library import PostFilter, PostRow
-from desktop.core.navigation import NavNode
+from desktop.core.library import PostRow
 from desktop.logs import log
 from desktop.paths import cache_dir, resource
+from desktop.ui.browsing import Browsing
 from desktop.ui.current_post import CurrentPost
 from desktop.ui.dialogs import show_about
 from desktop.ui.drop import DropTarget
 from desktop.ui.import_status import ImportStatus
-from desktop.ui.importing import ImportQueue
+from desktop.ui.importing import ImportQueue, choose_files, choose_folder
 from desktop.ui.library_worker import LibraryWorker
 from desktop.ui.post_actions import PostActions
-from desktop.ui.post_list import COL_DATE, COL_TITLE, PostListModel
+from desktop.ui.post_list import PostListModel
 from desktop.ui.post_view import PostListView
 from desktop.ui.reader import ImageLoader, ReaderPane
-from desktop.ui.settings import Settings
-from desktop.ui.sidebar import NODE_KEY_ROLE, SidebarModel, SidebarView
+from desktop.ui.settings import Layout, Settings
+from desktop.ui.sidebar import SidebarModel, SidebarView
 
-# (column, header order) → the library's order for it; the default sort (newest) is None
-_ORDERS = {
-    (COL_DATE, Qt.SortOrder.AscendingOrder): "oldest",
-    (COL_TITLE, Qt.SortOrder.AscendingOrder): "title",
-    (COL_TITLE, Qt.SortOrder.DescendingOrder): "title_desc",
-}
 SEARCH_DELAY_MS = 250
 REFRESH_DELAY_MS = 400
-EMPTY_TEXT = ("<h2>Your library is empty</h2><p>Drop WordPress JSON files or folders here,<br/>"
+STATUS_TIMEOUT_MS = 8000
+EMPTY_TEXT = ("<h2>Your library is empty</h2><p>Drop WordPress JSON or XML files or folders here,<br/>"
               "or choose <b>File ▸ Import Files…</b> or <b>Import Folder…</b></p>"
               "<p style='color: gray'>Article Browser reads what <code>/wp-json/wp/v2/posts</code> returns "
-              "(with or without <code>_embed</code>), and category, tag, user and media lists.</p>")
+              "(with or without <code>_embed</code>), category, tag, user and media lists, and WordPress "
+              "export files.</p>")
+_Keys = QKeySequence | QKeySequence.StandardKey | str
 
 
 class MainWindow(QMainWindow):
@@ -67,33 +54,27 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.library_path = library_path
         self.settings = store
-        self.prefs = settings = Settings(store)
+        self.prefs = Settings(store)
         self.worker = worker
         self.images = images or ImageLoader(str(cache_dir()), self)
         self.imports = ImportQueue(library_path, self)
         self.setWindowTitle("Article Browser")
         self.setWindowIcon(QIcon(str(resource("icons/article-browser.svg"))))
-        self._node_key = settings.node
-        self._nodes: list[NavNode] = []
-        self._sort = (COL_DATE, Qt.SortOrder.DescendingOrder)
-
         self._build_widgets()
-        self.current = CurrentPost(worker, self.reader_pane, settings, self)
+        self._restore()
+        self.current = CurrentPost(worker, self.reader_pane, self.prefs, self)
         self.post_actions = PostActions(worker, self.post_list, self.current, self.say, self)
+        self.browsing = Browsing(worker, self.sidebar, self.search, self.post_list, self.prefs.node, self)
         self._build_actions()
         self._connect()
-        self._restore()
         worker.fetch_navigation()
-        header = self.post_list.horizontalHeader()
-        self.on_sort_indicator_changed(header.sortIndicatorSection(), header.sortIndicatorOrder())
-        self.posts.set_query(self._current_filter(), _ORDERS.get(self._sort))
 
     # -- construction --------------------------------------------------------------------------------------
     def _build_widgets(self) -> None:
         self.sidebar_model = SidebarModel(self)
         self.sidebar = SidebarView(self.sidebar_model)
         self.posts = PostListModel(self.worker, self)
-        self.post_list = PostListView(self.posts)
+        self.post_list = PostListView(self.posts, self.prefs)
         self.reader_pane = ReaderPane(self.images)
         self.reader = self.reader_pane.reader
         self.reader.setAccessibleName("Reader")
@@ -101,7 +82,7 @@ class MainWindow(QMainWindow):
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.addWidget(self.post_list)
         self.right.addWidget(self.reader_pane)
-        self.right.setSizes([300, 460])
+        self.right.setChildrenCollapsible(False)
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.addWidget(self.sidebar)
         self.split.addWidget(self.right)
@@ -122,6 +103,7 @@ class MainWindow(QMainWindow):
         self.search.setClearButtonEnabled(True)
         self.search.setMaximumWidth(360)
         self.search.setAccessibleName("Search")
+        self.search.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         toolbar = QToolBar("Search")
         toolbar.setObjectName("search-toolbar")
         toolbar.setMovable(False)
@@ -135,11 +117,9 @@ class MainWindow(QMainWindow):
 
         self.import_status = ImportStatus()
         self.statusBar().addPermanentWidget(self.import_status)
-
         self.drop = DropTarget(self)
 
-    def _action(self, menu: QMenu, text: str, slot: object,
-                *keys: QKeySequence | QKeySequence.StandardKey | str) -> QAction:
+    def _action(self, menu: QMenu, text: str, slot: object, *keys: _Keys) -> QAction:
         action = QAction(text, self)
         if keys:
             action.setShortcuts([QKeySequence(k) for k in keys])
@@ -151,30 +131,59 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        self._action(file_menu, "Import &Files…", self.on_import_files, QKeySequence.StandardKey.Open)
-        self._action(file_menu, "Import F&older…", self.on_import_folder, "Ctrl+Shift+O")
+        self._action(file_menu, "Import &Files…", lambda: self.import_paths(choose_files(self, self.prefs)),
+                     QKeySequence.StandardKey.Open)
+        self._action(file_menu, "Import F&older…", lambda: self.import_paths(choose_folder(self, self.prefs)),
+                     "Ctrl+Shift+O")
         self._action(file_menu, "Last Import &Report", self.import_status.show_report)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.post_actions.undo_action)
+        self.addAction(self.post_actions.undo_action)
+        edit_menu.addSeparator()
         self._action(edit_menu, "&Search", self.on_focus_search, "Ctrl+L", "/")
+        self.save_search_action = self._action(edit_menu, "Sa&ve Search…", self.browsing.on_save_search,
+                                               "Ctrl+Shift+S")
         self._action(edit_menu, "Copy &Link", self.post_actions.on_copy_link, "Ctrl+Shift+C")
 
+        actions = self.post_actions
         post_menu = bar.addMenu("&Post")
         self._action(post_menu, "&Next Post", lambda: self.post_list.step(1), "J")
         self._action(post_menu, "&Previous Post", lambda: self.post_list.step(-1), "K")
-        self._action(post_menu, "&Read On (Next Page, Then Next Post)", self.on_read_on, "Space")
+        self._action(post_menu, "Next &Unread", actions.on_next_unread, "N")
+        self._action(post_menu, "&Read On (Next Page, Then Next Unread)", self.on_read_on, "Space")
         post_menu.addSeparator()
-        self._action(post_menu, "&Star / Unstar", self.post_actions.on_toggle_star, "S")
-        self._action(post_menu, "Mark &Unread / Read", self.post_actions.on_toggle_read, "U")
-        self._action(post_menu, "&Open Original in Browser", self.post_actions.on_open_original, "Ctrl+Return")
-        self._action(post_menu, "Show &Raw Source", self.post_actions.on_show_raw, "Ctrl+U")
+        self._action(post_menu, "&Star / Unstar", actions.on_toggle_star, "S")
+        self._action(post_menu, "Mark &Unread / Read", actions.on_toggle_read, "U")
+        self._action(post_menu, "Mark &All as Read", actions.on_mark_all_read, "Ctrl+Shift+A")
+        self._action(post_menu, "&Open Original in Browser", actions.on_open_original, "Ctrl+Return")
+        self._action(post_menu, "Show Ra&w Source", actions.on_show_raw, "Ctrl+U")
         post_menu.addSeparator()
-        self._action(post_menu, "&Delete…", self.post_actions.on_delete, QKeySequence.StandardKey.Delete)
+        self._action(post_menu, "&Delete…", actions.on_delete, QKeySequence.StandardKey.Delete)
         self.post_menu = post_menu
+        self._build_view_menu(bar.addMenu("&View"))
 
-        view_menu = bar.addMenu("&View")
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "Show Library &Folder", self.on_show_library_folder)
+        self._action(help_menu, "&About Article Browser", lambda: show_about(self.library_path, self))
+        for action in post_menu.actions():
+            action.setShortcutVisibleInContextMenu(True)
+
+    def _build_view_menu(self, view_menu: QMenu) -> None:
+        layout_menu = view_menu.addMenu("&Layout")
+        group = QActionGroup(self)
+        self.layout_actions: dict[Layout, QAction] = {}
+        for layout, text in ((Layout.BELOW, "Reader &Below List"), (Layout.BESIDE, "Reader &Beside List")):
+            action = self._action(layout_menu, text, lambda _=False, chosen=layout: self.set_layout(chosen))
+            action.setCheckable(True)
+            action.setChecked(layout == self.prefs.layout)
+            group.addAction(action)
+            self.layout_actions[layout] = action
+        self.columns_menu = view_menu.addMenu("&Columns")
+        self.columns_menu.aboutToShow.connect(self.on_columns_menu)
+        view_menu.addSeparator()
         self._action(view_menu, "Find in Post…", self.reader_pane.find_bar.open_bar, QKeySequence.StandardKey.Find)
         view_menu.addSeparator()
         self._action(view_menu, "Zoom &In", lambda: self.current.on_zoom(1), QKeySequence.StandardKey.ZoomIn,
@@ -188,30 +197,22 @@ class MainWindow(QMainWindow):
         self.images_everywhere_action.setChecked(self.prefs.images_everywhere)
         self._action(view_menu, "Clear Image Cache", self.on_clear_image_cache)
 
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "Show Library &Folder", self.on_show_library_folder)
-        self._action(help_menu, "&About Article Browser", lambda: show_about(self.library_path, self))
-        for action in post_menu.actions():
-            action.setShortcutVisibleInContextMenu(True)
-
     def _connect(self) -> None:
         self.worker.navigation_ready.connect(self.on_navigation_ready)
-        self.reader.term_clicked.connect(self.on_term_clicked)
+        self.reader.term_clicked.connect(lambda term_id: self.browsing.select(f"term:{term_id}"))
         self.reader.link_hovered.connect(lambda url: self.statusBar().showMessage(url) if url
                                          else self.statusBar().clearMessage())
         QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _: self.reader.apply_palette())
-        self.drop.dropped.connect(self.import_paths)
-        self.worker.deleted.connect(self.post_actions.on_deleted)
+        self.worker.deleted.connect(self.on_refresh)  # methods, not lambdas: they run on the GUI thread
         self.worker.state_changed.connect(lambda *_: self.worker.fetch_counts())
         self.worker.counts_ready.connect(self.sidebar_model.set_counts)
         self.worker.failed.connect(self.on_worker_failed)
-        self.sidebar.selectionModel().currentChanged.connect(self.on_sidebar_current_changed)
         self.post_list.selectionModel().selectionChanged.connect(self.on_post_selection_changed)
         self.post_list.customContextMenuRequested.connect(
             lambda pos: self.post_menu.exec(self.post_list.viewport().mapToGlobal(pos)))
-        self.posts.loaded.connect(self.on_posts_loaded)
         self.posts.modelReset.connect(self._restore_post_selection)
         self.search.textChanged.connect(lambda _: self.search_timer.start())
+        self.search.customContextMenuRequested.connect(self.on_search_menu)
         self.search_timer.timeout.connect(self.on_search)
         self.refresh_timer.timeout.connect(self.on_refresh)
         self.imports.progress.connect(self.import_status.on_progress)
@@ -220,29 +221,50 @@ class MainWindow(QMainWindow):
         self.imports.failed.connect(self.on_worker_failed)
         self.imports.busy_changed.connect(self.on_import_busy)
         self.import_status.cancel.connect(self.imports.cancel)
+        self.drop.dropped.connect(self.import_paths)
         self.search.installEventFilter(self)
-        self.post_list.horizontalHeader().sortIndicatorChanged.connect(self.on_sort_indicator_changed)
 
-    # -- settings ------------------------------------------------------------------------------------------
+    # -- settings and layout -------------------------------------------------------------------------------
     def _restore(self) -> None:
         geometry = self.prefs.state(Settings.GEOMETRY)
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1200, 780)
-        for key, splitter in ((Settings.SIDEBAR_SPLIT, self.split), (Settings.LIST_SPLIT, self.right)):
-            state = self.prefs.state(key)
-            if state is not None:
-                splitter.restoreState(state)
+        state = self.prefs.state(Settings.SIDEBAR_SPLIT)
+        if state is not None:
+            self.split.restoreState(state)
         header = self.prefs.state(Settings.COLUMNS)
         if header is not None:
             self.post_list.horizontalHeader().restoreState(header)
+        self.post_list.apply_chosen_columns()
+        self._apply_layout(self.prefs.layout)
+
+    def _list_split_key(self, layout: Layout) -> str:
+        return Settings.LIST_SPLIT + ("/beside" if layout == Layout.BESIDE else "")
+
+    def _apply_layout(self, layout: Layout) -> None:
+        beside = layout == Layout.BESIDE
+        self.right.setOrientation(Qt.Orientation.Horizontal if beside else Qt.Orientation.Vertical)
+        state = self.prefs.state(self._list_split_key(layout))
+        if state is None or not self.right.restoreState(state):
+            self.right.setSizes([380, 620] if beside else [300, 460])
+        self.right.setOrientation(Qt.Orientation.Horizontal if beside else Qt.Orientation.Vertical)
+
+    def set_layout(self, layout: Layout) -> None:
+        """View ▸ Layout: the reader below the list or beside it (three columns); remembered."""
+        if layout == self.prefs.layout:
+            return
+        self.prefs.set_state(self._list_split_key(self.prefs.layout), self.right.saveState())
+        self.prefs.layout = layout
+        self.layout_actions[layout].setChecked(True)
+        self._apply_layout(layout)
 
     def save_settings(self) -> None:
-        """Remember the window, the selected entry and post."""
+        """Remember the window, the layout, the selected entry and post."""
         self.prefs.set_state(Settings.GEOMETRY, self.saveGeometry())
         self.prefs.set_state(Settings.SIDEBAR_SPLIT, self.split.saveState())
-        self.prefs.set_state(Settings.LIST_SPLIT, self.right.saveState())
+        self.prefs.set_state(self._list_split_key(self.prefs.layout), self.right.saveState())
         self.prefs.set_state(Settings.COLUMNS, self.post_list.horizontalHeader().saveState())
-        self.prefs.node = self._node_key
+        self.prefs.node = self.browsing.node_key
         self.prefs.post = self.current.post_id
         self.prefs.sync()
 
@@ -261,77 +283,38 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def say(self, text: str) -> None:
-        """A passing message in the status bar."""
-        self.statusBar().showMessage(text, 8000)
+        """A passing message in the status bar (it goes after a few seconds)."""
+        self.statusBar().showMessage(text, STATUS_TIMEOUT_MS)
 
-    # -- filters -------------------------------------------------------------------------------------------
-    def _current_filter(self) -> PostFilter:
-        node = _find(self._nodes, self._node_key)
-        flt = node.filter if node is not None and node.filter is not None else PostFilter()
-        text = self.search.text().strip()
-        return dataclasses.replace(flt, search=text or None)
-
-    def on_navigation_ready(self, nodes: list[NavNode]) -> None:
-        """The sidebar's tree arrived: show it, keep the selected entry, show the empty state if needed."""
-        first = not self._nodes
-        self._nodes = nodes
-        blocker = self.sidebar.selectionModel().blockSignals(True)
-        self.sidebar_model.set_nodes(nodes)
-        for row, node in enumerate(nodes):
-            if node.key in ("categories", "dates"):
-                self.sidebar.expand(self.sidebar_model.index(row, 0))
-        index = self.sidebar_model.index_of(self._node_key)
-        if not index.isValid():
-            self._node_key = "all"
-            index = self.sidebar_model.index_of("all")
-        self.sidebar.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-        self.sidebar.selectionModel().blockSignals(blocker)
-        total = nodes[0].count if nodes else 0
-        self.pages.setCurrentWidget(self.empty if not total and not self.imports.busy else self.split)
-        if first and self._node_key != "all":
-            self.posts.set_query(self._current_filter(), self.posts.order)
-
-    def on_sidebar_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        """Another entry selected: filter the list by it (and by the search, if any)."""
-        key = self.sidebar_model.data(current, NODE_KEY_ROLE)
-        node = self.sidebar_model.node(current)
-        if key is None or node is None or node.filter is None or key == self._node_key:
-            return
-        self._node_key = key
-        self.posts.set_query(self._current_filter(), self.posts.order)
-
-    def on_sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
-        """Only date and title sort; clicking another column keeps the current order and its arrow."""
-        if column in (COL_DATE, COL_TITLE):
-            self._sort = (column, order)
-        else:
-            header = self.post_list.horizontalHeader()
-            blocker = header.blockSignals(True)
-            header.setSortIndicator(*self._sort)
-            header.blockSignals(blocker)
+    # -- the list ------------------------------------------------------------------------------------------
+    def on_navigation_ready(self, nodes: list[object]) -> None:
+        """The sidebar arrived: the empty state when the library holds nothing."""
+        total = self.sidebar_model.node(self.sidebar_model.index_of("all"))
+        empty = total is None or not total.count
+        self.pages.setCurrentWidget(self.empty if empty and not self.imports.busy else self.split)
 
     def on_search(self) -> None:
         """The search text settled: filter the list by it."""
-        self.posts.set_query(self._current_filter(), self.posts.order)
+        self.browsing.on_search()
 
-    def on_refresh(self) -> None:
-        """Files were imported: reload the list (keeping the selection) and the sidebar's counts."""
+    def on_search_menu(self, pos: QPoint) -> None:
+        """The search field's context menu, with Save Search."""
+        menu = self.search.createStandardContextMenu()
+        menu.addSeparator()
+        menu.addAction(self.save_search_action)
+        menu.exec(self.search.mapToGlobal(pos))
+        menu.deleteLater()
+
+    def on_columns_menu(self) -> None:
+        """View ▸ Columns: the same check boxes as the header's context menu."""
+        self.columns_menu.clear()
+        for action in self.post_list.column_actions():
+            self.columns_menu.addAction(action)
+
+    def on_refresh(self, *_: object) -> None:
+        """Files were imported or posts deleted: reload the list (keeping the selection) and the sidebar."""
         self.posts.reload()
         self.worker.fetch_navigation()
-
-    def on_posts_loaded(self, _rows: int) -> None:
-        """Say so when a filter matches nothing."""
-        if self.posts.total:
-            self.post_list.hide_message()
-            return
-        node = _find(self._nodes, self._node_key)
-        query = self.search.text().strip()
-        if query:
-            text = f"Nothing matches “{query}”" + (f" in {node.label}" if node and node.key != "all" else "")
-        else:
-            text = f"No posts in {node.label}" if node is not None else "No posts"
-        self.post_list.show_message(text)
 
     # -- the selected post ---------------------------------------------------------------------------------
     def selected_posts(self) -> list[PostRow]:
@@ -344,18 +327,6 @@ class MainWindow(QMainWindow):
         if len(selected) == 1:
             self.current.show(selected[0])
 
-    def on_clear_image_cache(self) -> None:
-        """Forget every downloaded image."""
-        self.images.clear()
-        self.say("Image cache cleared")
-
-    def on_term_clicked(self, term_id: int) -> None:
-        """A category or tag in the byline: show its posts."""
-        index = self.sidebar_model.index_of(f"term:{term_id}")
-        if index.isValid():
-            self.sidebar.scrollTo(index)
-            self.sidebar.setCurrentIndex(index)
-
     def _restore_post_selection(self) -> None:
         if self.current.post_id is None:
             return
@@ -366,9 +337,9 @@ class MainWindow(QMainWindow):
             self.post_list.select_row(number)
 
     def on_read_on(self) -> None:
-        """Space: the next screen of the post, or the next post at its end."""
+        """Space: the next screen of the post, or the next unread post at its end."""
         if self.reader.at_end():
-            self.post_list.step(1)
+            self.post_actions.on_next_unread()
         else:
             self.reader.page_down()
 
@@ -381,10 +352,11 @@ class MainWindow(QMainWindow):
             return True
         return False
 
-    # -- actions -------------------------------------------------------------------------------------------
-    def on_deleted(self, _post_ids: list[int]) -> None:
-        """Posts are gone: reload the list and the counts."""
-        self.on_refresh()
+    # -- other actions -------------------------------------------------------------------------------------
+    def on_clear_image_cache(self) -> None:
+        """Forget every downloaded image."""
+        self.images.clear()
+        self.say("Image cache cleared")
 
     def on_focus_search(self) -> None:
         """Put the cursor in the search field."""
@@ -397,7 +369,7 @@ class MainWindow(QMainWindow):
 
     def on_worker_failed(self, details: str) -> None:
         """A bug, not bad input: say so without a traceback in the user's face; the log has it."""
-        self.say("Something went wrong; the library is unchanged. Details are in the log.")
+        self.say("Something went wrong. Details are in the log.")
         log.error("%s", details)
 
     # -- importing -----------------------------------------------------------------------------------------
@@ -417,21 +389,6 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
-    def on_import_files(self) -> None:
-        """File ▸ Import Files…."""
-        names, _ = QFileDialog.getOpenFileNames(self, "Import WordPress Files", self._import_folder(),
-                                                "WordPress JSON or XML (*.json *.xml);;All files (*)")
-        self.import_paths([Path(n) for n in names])
-
-    def on_import_folder(self) -> None:
-        """File ▸ Import Folder…."""
-        name = QFileDialog.getExistingDirectory(self, "Import a Folder of WordPress Files", self._import_folder())
-        if name:
-            self.import_paths([Path(name)])
-
-    def _import_folder(self) -> str:
-        return self.prefs.import_folder or str(Path.home())
-
     def on_import_busy(self, busy: bool) -> None:
         """Show or hide the progress widgets."""
         self.import_status.set_busy(busy)
@@ -446,11 +403,3 @@ class MainWindow(QMainWindow):
             log.warning("%s: %s", result.path, result.reason())
         self.on_refresh()
         self.import_status.finished(summary)
-
-
-def _find(nodes: list[NavNode], key: str) -> NavNode | None:
-    for node in nodes:
-        found = node.find(key)
-        if found is not None:
-            return found
-    return None

@@ -1,11 +1,11 @@
-"""What the Post menu does to the selected posts: star, read, open, copy, show the source, delete."""
+"""What the Post menu does: star, read, open, copy, show the source, delete; Next Unread; Mark All as Read."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from desktop.core.library import PostRow
@@ -26,8 +26,16 @@ class PostActions(QObject):
         self._current = current
         self._say = say
         self._parent = parent
+        self._undo_ids: list[int] = []
+        self._seeking_unread = False
+        self.undo_action = QAction("&Undo Mark All as Read", self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setEnabled(False)
+        self.undo_action.triggered.connect(self.on_undo)
         worker.raw_ready.connect(self.on_raw_ready)
         worker.deleted.connect(self.on_deleted)
+        worker.marked_read.connect(self.on_marked_read)
+        view.posts.loaded.connect(self.on_page_loaded)
 
     def selected(self) -> list[PostRow]:
         """The posts selected in the list, in list order."""
@@ -70,12 +78,59 @@ class PostActions(QObject):
         RawDialog(post_id, text, self._parent).show()
 
     def on_delete(self) -> None:
-        """Delete the selected posts after asking."""
+        """Delete the selected posts after asking; the post after them is shown next."""
         posts = self.selected()
-        if posts and confirm_delete([p.title for p in posts], self._parent):
-            self._worker.delete([p.id for p in posts])
+        if not posts or not confirm_delete([p.title for p in posts], self._parent):
+            return
+        rows = sorted(i.row() for i in self._view.selectionModel().selectedRows())
+        model = self._view.posts
+        following = model.next_post(rows[-1], 1)
+        if following is None:
+            following = model.next_post(rows[0], -1)
+        after = model.post(following) if following is not None else None
+        if after is None:
+            self._current.clear()
+        else:
+            self._current.post_id = after.id  # selected, and so shown, once the list has reloaded
+        self._worker.delete([p.id for p in posts])
 
     def on_deleted(self, post_ids: list[int]) -> None:
         """Posts are gone: the reader forgets them (the window reloads the list)."""
         if self._current.post_id in post_ids:
             self._current.clear()
+
+    # -- the whole list ------------------------------------------------------------------------------------
+    def on_next_unread(self) -> None:
+        """Select the next unread post, across date groups and pages; say so when there is none."""
+        if self._view.step(1, unread=True):
+            self._seeking_unread = False
+        elif self._view.posts.loading:
+            self._seeking_unread = True  # a page is on its way: look again when it arrives
+        else:
+            self._seeking_unread = False
+            self._say("No more unread posts in this list")
+
+    def on_page_loaded(self, _posts: int) -> None:
+        """A page arrived while looking for an unread post: keep looking."""
+        if self._seeking_unread:
+            self.on_next_unread()
+
+    def on_mark_all_read(self) -> None:
+        """Mark every post of the current list (sidebar entry and search) read."""
+        self._worker.mark_all_read(self._view.posts.filter)
+
+    def on_marked_read(self, post_ids: list[int]) -> None:
+        """Remember what Mark All as Read changed, for Undo."""
+        self._undo_ids = post_ids
+        self.undo_action.setEnabled(bool(post_ids))
+        count = len(post_ids)
+        self._say(f"Marked {count:,} post{'s' if count != 1 else ''} as read. Edit ▸ Undo brings them back."
+                  if count else "Every post in this list was read already")
+
+    def on_undo(self) -> None:
+        """Mark unread again the posts the last Mark All as Read changed."""
+        if self._undo_ids:
+            self._worker.set_state(self._undo_ids, "read", False)
+            self._say(f"{len(self._undo_ids):,} posts unread again")
+        self._undo_ids = []
+        self.undo_action.setEnabled(False)

@@ -1,22 +1,31 @@
-"""The post list: a table model that fetches pages of rows from the library worker as the view scrolls."""
+"""The post list: a table model that fetches pages of rows from the library worker as the view scrolls.
+
+Sorted by date, the posts fall into groups (Today, Yesterday, This Week, then months). A group's label is not a
+row of its own: the first post of each group carries it under ``GROUP_ROLE`` and the view draws it above that
+post. So every row is a post, the keyboard never lands on a header, and rows stay known by post id. Labels are
+made as pages arrive, so the list stays lazy however many posts match.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
 from desktop.core.library import PostFilter, PostRow
+from desktop.core.navigation import MONTHS
 from desktop.ui.library_worker import LibraryWorker
 from desktop.ui.text import tooltip
 
 COL_DATE, COL_TITLE, COL_CATEGORIES, COL_AUTHOR = range(4)
 HEADERS = ("Date", "Title", "Categories", "Author")
 POST_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+GROUP_ROLE = Qt.ItemDataRole.UserRole + 2  # the date group a row begins, or None
 PAGE_SIZE = 200
+GROUPED_ORDERS = ("newest", "oldest")
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -35,8 +44,37 @@ def compact_date(row: PostRow, now: datetime | None = None) -> str:
     return moment.strftime("%Y-%m-%d")
 
 
+def local_day(row: PostRow) -> date | None:
+    """The calendar day of a post here (or on the site, when only its wall-clock time is known)."""
+    if row.date_is_local and row.date_local:
+        try:
+            return date.fromisoformat(row.date_local[:10])
+        except ValueError:
+            return None
+    if row.date_utc is None:
+        return None
+    try:
+        return datetime.fromtimestamp(row.date_utc, UTC).astimezone().date()
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def group_label(row: PostRow, today: date) -> str:
+    """The date group a post falls in: Today, Yesterday, This Week, or its month ("March 2024")."""
+    day = local_day(row)
+    if day is None:
+        return "No Date"
+    if day >= today:
+        return "Today"
+    if day == today - timedelta(days=1):
+        return "Yesterday"
+    if day >= today - timedelta(days=today.weekday()):
+        return "This Week"
+    return f"{MONTHS[day.month - 1]} {day.year}"
+
+
 def _tooltip(row: PostRow, column: int) -> str | None:
-    """The full text of a cell that may be cut short (tooltips are made plain by the caller)."""
+    """The full text of a cell that may be cut short (made plain by the caller)."""
     if column == COL_DATE and row.date_utc is not None:
         moment = datetime.fromtimestamp(row.date_utc, UTC).astimezone()
         return moment.strftime("%A %d %B %Y, %H:%M") + (f" (site time {row.date_local})" if row.date_local else "")
@@ -50,17 +88,20 @@ def _tooltip(row: PostRow, column: int) -> str | None:
 class PostListModel(QAbstractTableModel):
     """Rows of the current filter, loaded a page at a time; never all posts in memory."""
 
-    loaded = Signal(int)  # rows now loaded, after each page
+    loaded = Signal(int)  # posts now loaded, after each page
 
     def __init__(self, worker: LibraryWorker, parent: Any = None) -> None:
         super().__init__(parent)
         self._worker = worker
-        self._rows: list[PostRow] = []
+        self._items: list[PostRow] = []
+        self._groups: dict[int, str] = {}  # row → label of the date group it begins
+        self._filled = {COL_CATEGORIES: 0, COL_AUTHOR: 0}  # loaded posts with something in the column
         self._total = 0
         self._serial = 0
         self._pending = False
         self._filter = PostFilter()
         self._order: str | None = None
+        self._today = date.today()
         worker.page_ready.connect(self.on_page_ready)
         worker.state_changed.connect(self.on_state_changed)
 
@@ -74,6 +115,11 @@ class PostListModel(QAbstractTableModel):
     def order(self) -> str | None:
         """The order chosen by sorting a column; None for the default (newest first, or best match)."""
         return self._order
+
+    @property
+    def grouped(self) -> bool:
+        """Whether the rows are grouped by date (sorted by date)."""
+        return (self._order or ("relevance" if self._filter.search else "newest")) in GROUPED_ORDERS
 
     @property
     def loading(self) -> bool:
@@ -95,7 +141,7 @@ class PostListModel(QAbstractTableModel):
         """Ask again, for example after an import; the rows are replaced when the answer arrives."""
         self._serial += 1
         self._pending = True
-        self._worker.fetch_page(self._serial, self._filter, self._order, 0, max(PAGE_SIZE, len(self._rows)))
+        self._worker.fetch_page(self._serial, self._filter, self._order, 0, max(PAGE_SIZE, len(self._items)))
 
     def on_page_ready(self, serial: int, offset: int, rows: list[PostRow], total: int) -> None:
         """A page arrived from the worker."""
@@ -104,28 +150,44 @@ class PostListModel(QAbstractTableModel):
         self._pending = False
         if offset == 0:
             self.beginResetModel()
-            self._rows = list(rows)
-            self._total = total
+            self._today = date.today()
+            self._items, self._groups, self._total = [], {}, total
+            self._filled = dict.fromkeys(self._filled, 0)
+            self._append(rows)
             self.endResetModel()
-        elif offset == len(self._rows) and rows:
-            self.beginInsertRows(QModelIndex(), offset, offset + len(rows) - 1)
-            self._rows.extend(rows)
+        elif offset == len(self._items) and rows:
+            start = len(self._items)
+            self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+            self._append(rows)
             self.endInsertRows()
-        self.loaded.emit(len(self._rows))
+        self.loaded.emit(len(self._items))
+
+    def _append(self, rows: list[PostRow]) -> None:
+        """Add a page: note where each date group begins and what the rows fill."""
+        last = group_label(self._items[-1], self._today) if self._items and self.grouped else None
+        for row in rows:
+            if self.grouped:
+                label = group_label(row, self._today)
+                if label != last:
+                    self._groups[len(self._items)] = label
+                    last = label
+            self._items.append(row)
+            self._filled[COL_CATEGORIES] += bool(row.categories)
+            self._filled[COL_AUTHOR] += bool(row.author)
 
     def on_state_changed(self, post_ids: list[int], what: str, value: bool) -> None:
         """Read or starred state changed: update those rows in place."""
         wanted = set(post_ids)
-        for number, row in enumerate(self._rows):
+        for number, row in enumerate(self._items):
             if row.id in wanted:
-                self._rows[number] = (dataclasses.replace(row, read=value) if what == "read"
-                                      else dataclasses.replace(row, starred=value))
+                self._items[number] = (dataclasses.replace(row, read=value) if what == "read"
+                                       else dataclasses.replace(row, starred=value))
                 self.dataChanged.emit(self.index(number, 0), self.index(number, len(HEADERS) - 1))
 
     # -- the model -----------------------------------------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's names
         """Rows loaded so far."""
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._items)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         """Date, title, categories, author."""
@@ -133,13 +195,13 @@ class PostListModel(QAbstractTableModel):
 
     def canFetchMore(self, parent: _Index) -> bool:  # noqa: N802
         """More rows match than are loaded, and no page is on its way."""
-        return not parent.isValid() and not self._pending and len(self._rows) < self._total
+        return not parent.isValid() and not self._pending and len(self._items) < self._total
 
     def fetchMore(self, parent: _Index) -> None:  # noqa: N802
         """Ask the worker for the next page."""
         if self.canFetchMore(parent):
             self._pending = True
-            self._worker.fetch_page(self._serial, self._filter, self._order, len(self._rows), PAGE_SIZE)
+            self._worker.fetch_page(self._serial, self._filter, self._order, len(self._items), PAGE_SIZE)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
         """Column titles."""
@@ -149,9 +211,9 @@ class PostListModel(QAbstractTableModel):
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """What each column shows; unread rows are bold; POST_ID_ROLE gives the post's id."""
-        if not index.isValid() or index.row() >= len(self._rows):
+        if not index.isValid() or index.row() >= len(self._items):
             return None
-        row = self._rows[index.row()]
+        row = self._items[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_DATE:
@@ -169,6 +231,8 @@ class PostListModel(QAbstractTableModel):
             return tooltip(_tooltip(row, column))
         if role == POST_ID_ROLE:
             return row.id
+        if role == GROUP_ROLE:
+            return self._groups.get(index.row())
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -179,13 +243,33 @@ class PostListModel(QAbstractTableModel):
         elif column == COL_TITLE:
             self.set_query(self._filter, "title" if ascending else "title_desc")
 
+    # -- by key --------------------------------------------------------------------------------------------
     def row_for(self, post_id: int) -> int | None:
         """The row showing ``post_id``, if it is loaded."""
-        for number, row in enumerate(self._rows):
+        for number, row in enumerate(self._items):
             if row.id == post_id:
                 return number
         return None
 
     def post(self, number: int) -> PostRow | None:
         """The post shown in row ``number``."""
-        return self._rows[number] if 0 <= number < len(self._rows) else None
+        return self._items[number] if 0 <= number < len(self._items) else None
+
+    def group_rows(self, first: int = 0, last: int | None = None) -> list[int]:
+        """The rows between ``first`` and ``last`` (inclusive) that begin a date group."""
+        end = len(self._items) - 1 if last is None else last
+        return sorted(n for n in self._groups if first <= n <= end)
+
+    def next_post(self, number: int, step: int, unread: bool = False) -> int | None:
+        """The nearest row after (step 1) or before (step -1) row ``number``; optionally of an unread post."""
+        number += step
+        while 0 <= number < len(self._items):
+            if not (unread and self._items[number].read):
+                return number
+            number += step
+        return None
+
+    def column_empty(self, column: int) -> bool:
+        """Whether every loaded post has nothing in ``column`` (only Categories and Author can be empty)."""
+        return column in self._filled and bool(self._items) and not self._filled[column]
+

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QHeaderView, QTreeView, QWidget
+from PySide6.QtWidgets import QHeaderView, QMenu, QTreeView, QWidget
 
 from desktop.core.navigation import NavNode
 from desktop.ui.text import tooltip
@@ -123,14 +123,31 @@ class SidebarModel(QAbstractItemModel):
 
 
 class SidebarView(QTreeView):
-    """The sidebar's tree: names that stretch, counts that fit."""
+    """The sidebar's tree: names that stretch, counts that fit; saved searches can be renamed and removed."""
+
+    rename_requested = Signal(int, str)  # saved search id, its name now
+    remove_requested = Signal(int)  # saved search id
 
     def __init__(self, model: SidebarModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.sidebar_model = model
         self.setModel(model)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self.on_context_menu)
         self.setHeaderHidden(True)
         self.setUniformRowHeights(True)
         self.header().setStretchLastSection(False)
         self.header().setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         self.header().setSectionResizeMode(COL_COUNT, QHeaderView.ResizeMode.ResizeToContents)
         self.setAccessibleName("Sidebar")
+
+    def on_context_menu(self, pos: QPoint) -> None:
+        """Rename… and Remove for a saved search."""
+        node = self.sidebar_model.node(self.indexAt(pos))
+        if node is None or not node.key.startswith("saved:"):
+            return
+        search_id = int(node.key.split(":", 1)[1])
+        menu = QMenu(self)
+        menu.addAction("Rename…").triggered.connect(lambda: self.rename_requested.emit(search_id, node.label))
+        menu.addAction("Remove").triggered.connect(lambda: self.remove_requested.emit(search_id))
+        menu.exec(self.viewport().mapToGlobal(pos))

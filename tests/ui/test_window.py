@@ -32,7 +32,7 @@ def select_node(qtbot, window, key):
 def test_empty_library_says_how_to_begin(opened):
     window = opened.window()
     assert window.pages.currentWidget() is window.empty
-    assert "Drop WordPress JSON files or folders here" in window.empty.text()
+    assert "Drop WordPress JSON or XML files or folders here" in window.empty.text()
     assert window.windowTitle() == "Article Browser" and not window.windowIcon().isNull()
 
 
@@ -107,7 +107,7 @@ def test_sidebar_filters_and_search_combine(qtbot, opened, tmp_path):
 
 def _keys(window):
     keys = []
-    stack = list(window._nodes)
+    stack = list(window.browsing.nodes)
     while stack:
         node = stack.pop()
         keys.append(node.key)

@@ -9,24 +9,12 @@ both and never touches the network. Build the policy on the thread that uses it:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QSettings, QUrl
 from PySide6.QtNetwork import QNetworkDiskCache
 
 from desktop.core.export import ImagePolicy
-
-SITES_KEY = "images/sites"
-EVERYWHERE_KEY = "images/everywhere"
-
-
-def _string_list(value: Any) -> list[str]:
-    """A list setting as QSettings hands it back (a single string for one item, None for none)."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value] if value else []
-    return [str(v) for v in value]
+from desktop.ui.settings import Settings
 
 
 class CachedImages:
@@ -52,9 +40,9 @@ def image_policy(settings_path: Path | None, cache_folder: Path | None) -> Image
     sites: frozenset[str] = frozenset()
     everywhere = False
     if settings_path is not None and settings_path.exists():
-        settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
-        sites = frozenset(_string_list(settings.value(SITES_KEY, [])))
-        everywhere = bool(settings.value(EVERYWHERE_KEY, False, type=bool))
+        settings = Settings(QSettings(str(settings_path), QSettings.Format.IniFormat))
+        sites = frozenset(settings.image_sites)
+        everywhere = settings.images_everywhere
     if cache_folder is None or not cache_folder.is_dir():
         return ImagePolicy(sites=sites, everywhere=everywhere)
     return ImagePolicy(cached=CachedImages(cache_folder), sites=sites, everywhere=everywhere)

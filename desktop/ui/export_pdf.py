@@ -60,7 +60,7 @@ def ensure_gui() -> None:
     if QGuiApplication.instance() is None:
         if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        QGuiApplication.instance() or QGuiApplication([])  # noqa: B018 - kept alive by Qt as the instance
+        QGuiApplication.instance() or QGuiApplication([])
 
 
 class PdfWriter:

@@ -53,6 +53,12 @@ def make_writer(library: Library, fmt: Format, output: Path, title: str = "Artic
 def export(library: Library, fmt: Format, output: Path, entries: Sequence[Entry], *, title: str = "Articles",
            images: ImagePolicy | None = None,
            cancel: threading.Event | None = None) -> Iterator[ExportProgress | ExportResult]:
-    """Export ``entries`` (see ``selected_entries``) as ``fmt`` to ``output``; a generator of progress."""
+    """Export ``entries`` (see ``selected_entries``) as ``fmt`` to ``output``; a generator of progress.
+
+    JSON is written in import order (by library id), so importing it into an empty library gives every post
+    the id it had here.
+    """
+    if fmt == "json":
+        entries = sorted(entries, key=lambda entry: entry.id)
     return run_export(library, entries, make_writer(library, fmt, output, title), output, images=images,
                       cancel=cancel)

@@ -99,6 +99,7 @@ def prepare(rendered: RenderedPost, policy: ImagePolicy, sink: ImageSink, number
             if found is not None:
                 found.decompose()
         post = PreparedPost(rendered, number, soup)
+        _quotes(soup)
         _links(post)
         _images(post, policy, sink)
         for tag in soup.find_all(True):
@@ -108,6 +109,20 @@ def prepare(rendered: RenderedPost, policy: ImagePolicy, sink: ImageSink, number
     finally:
         if collecting:
             gc.enable()
+
+
+def _quotes(soup: BeautifulSoup) -> None:
+    """Quotes the reader draws as one-row tables (for a rule QTextBrowser cannot draw) become quotes again."""
+    for table in soup.find_all("table", class_=["quote", "pull"]):
+        cell = table.find("td", class_=["quoted", "pull"])
+        if cell is None:
+            continue
+        quote = soup.new_tag("blockquote")
+        if "pull" in (table.get("class") or []):
+            quote["class"] = "pull"
+        for child in list(cell.children):
+            quote.append(child.extract())
+        table.replace_with(quote)
 
 
 def _links(post: PreparedPost) -> None:

@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 from desktop import __version__
 from desktop.cli_export import add_export_parser, export_command
+from desktop.cli_sync import add_sync_parser, prepare, sync_command
 from desktop.core.importer import Progress, Summary, import_paths
 from desktop.core.library import Library, LibraryError, PostFilter, PostRow
 from desktop.core.reading import read_post
@@ -27,7 +28,7 @@ from desktop.core.render import format_utc
 from desktop.core.taxonomy import as_int
 from desktop.paths import library_dir
 
-SUBCOMMANDS = ("import", "list", "search", "show", "stats", "export")
+SUBCOMMANDS = ("import", "list", "search", "show", "stats", "export", "sync")
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -78,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", parents=[common], help="what the library holds")
     stats.add_argument("--json", action="store_true")
     add_export_parser(commands, common)
+    add_sync_parser(commands, common)
     return parser
 
 
@@ -122,14 +124,17 @@ def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
     for stream in (out, err):  # a file name that is not UTF-8 is printed with escapes, not a traceback
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
+    if args.command == "sync" and not prepare(library_dir(getattr(args, "library", None)), args.addresses, err):
+        return 1
     try:
-        library = Library.open(library_dir(getattr(args, "library", None)), create=args.command == "import")
+        library = Library.open(library_dir(getattr(args, "library", None)),
+                               create=args.command in ("import", "sync"))
     except LibraryError as error:
         print(f"article-browser: {error}", file=err)
         return 1
     with library:
         handler = {"import": _import, "list": _list, "search": _search, "show": _show, "stats": _stats,
-                   "export": export_command}
+                   "export": export_command, "sync": sync_command}
         try:
             return handler[args.command](library, args, out, err)
         except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as other tools do

@@ -287,10 +287,8 @@ def _import_file(
             for record in batch:
                 count += 1
                 if isinstance(record, Post):
-                    outcome = library.store_post(record, source, stats)
+                    outcome = library.store_post(record, source, stats)  # with its media, unless older
                     setattr(result, outcome, getattr(result, outcome) + 1)
-                    for media in record.media:
-                        library.store_media(media)
                     posts_done += 1
                 else:
                     _store_other(library, record, result, stats)

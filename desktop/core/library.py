@@ -33,15 +33,26 @@ from desktop.core.schema import (
     sqlite_reason,
     use_wal,
 )
+from desktop.core.sites import AddedSite, Sites
 from desktop.core.store import Store, WriteStats
 
 __all__ = [
-    "APPLICATION_ID", "FILE_NAME", "ORDERS", "SCHEMA_VERSION", "Library", "LibraryError", "PostFilter", "PostRow",
-    "TermInfo", "WriteStats", "fts_query",
+    "APPLICATION_ID",
+    "FILE_NAME",
+    "ORDERS",
+    "SCHEMA_VERSION",
+    "AddedSite",
+    "Library",
+    "LibraryError",
+    "PostFilter",
+    "PostRow",
+    "TermInfo",
+    "WriteStats",
+    "fts_query",
 ]
 
 
-class Library(Store, Matching, SavedSearches):
+class Library(Store, Matching, SavedSearches, Sites):
     """One connection to a library file; not shared between threads."""
 
     read_only = False  # opened from a file or folder this user may not write: browse only

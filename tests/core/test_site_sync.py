@@ -306,6 +306,24 @@ def test_the_request_limit_stops_the_sync(serve):
     assert summary.requests == 6 and len(site.requests) + 1 == 6  # the home page is not an API request
 
 
+def test_a_wrong_page_count_ends_at_the_first_page_past_the_end(serve):
+    site = serve(150)
+    site.claimed_pages = "99999999"
+    pages, summary = run(site.url)
+    assert summary.ok and len(post_ids(pages)) == 150
+    assert len(site.log("/wp/v2/posts")) <= 2 + 3  # two real pages, then at most the requests in flight
+
+
+def test_a_post_type_that_cannot_be_ordered_by_id_is_listed_in_its_own_order(serve):
+    site = serve(3, books=120)
+    site.no_orderby.add("/wp/v2/books")
+    pages, summary = run(site.url)
+    assert summary.ok and len(post_ids(pages, "book")) == 120
+    assert "books: the site cannot list it by id; listed in its own order" in summary.notes
+    _, second = run(site.url, summary.state)
+    assert second.ok
+
+
 def test_an_oversized_page_fails_alone(serve):
     site = serve(250, content_size=10)
     _, summary = run(site.url, client=client(max_body=200_000))

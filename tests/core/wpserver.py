@@ -51,6 +51,8 @@ class WordPressSite:
         self.send_links = True
         self.embed_media = True
         self.users_public = True
+        self.no_orderby: set[str] = set()  # routes whose controller rejects orderby=id (rest_invalid_param)
+        self.claimed_pages: str | None = None  # an X-WP-TotalPages to send instead of the truth
         self.now = START
         self.lock = threading.Lock()
         self.requests: list[tuple[str, dict[str, str]]] = []
@@ -250,6 +252,8 @@ class _Api:
         per_page, page = int(query.get("per_page", "10")), int(query.get("page", "1"))
         if not 1 <= per_page <= 100:
             return _error(400, "rest_invalid_param", "Invalid parameter(s): per_page")
+        if route in self.site.no_orderby and "orderby" in query:
+            return _error(400, "rest_invalid_param", "Invalid parameter(s): orderby")
         if "include" in query:
             wanted = {int(i) for i in query["include"].split(",") if i}
             rows = [r for r in rows if r["id"] in wanted]
@@ -267,7 +271,7 @@ class _Api:
         chosen = rows[(page - 1) * per_page : page * per_page]
         headers: dict[str, str] = {}
         if self.site.send_totals:
-            headers.update({"X-WP-Total": str(total), "X-WP-TotalPages": str(pages)})
+            headers.update({"X-WP-Total": str(total), "X-WP-TotalPages": self.site.claimed_pages or str(pages)})
         if self.site.send_links and page < pages:
             headers["Link"] = f'<{self.site.route_url(route, {**query, "page": str(page + 1)})}>; rel="next"'
         if "_fields" in query:

@@ -321,11 +321,18 @@ class _Run:
             number += 1
         per_page = [("per_page", str(self.options.per_page))]
         page = self._fetch(collection, number, [*params, *per_page, ("page", str(number))])
+        if page.failure is not None and page.failure.code == "rest_invalid_param" and ("orderby", "id") in params:
+            self.notes.append(f"{collection.name}: the site cannot list it by id; listed in its own order")
+            params = [p for p in params if p[0] not in ("orderby", "order")]
+            page = self._fetch(collection, number, [*params, *per_page, ("page", str(number))])
         yield page
         if page.total_pages is not None:
-            rest = [(n, [*params, *per_page, ("page", str(n))]) for n in range(number + 1, page.total_pages + 1)
-                    if n not in done]
-            yield from self._ahead(collection, rest)
+            rest = ((n, [*params, *per_page, ("page", str(n))]) for n in range(number + 1, page.total_pages + 1)
+                    if n not in done)  # lazily: the total may be anything
+            for page in self._ahead(collection, rest):
+                yield page
+                if page.end:  # fewer pages than the total said (posts deleted meanwhile, or a wrong header)
+                    return
             return
         misses = 1 if page.failure else 0
         while (page.more or 0 < misses < 2) and not page.end:
@@ -371,7 +378,8 @@ class _Run:
             if response.status == 400 and code.endswith("invalid_page_number"):
                 return _Page(number, items=[], end=True)
             reason = f"HTTP {response.status}" + (f" ({code})" if code else "")
-            return _Page(number, failure=Failure(collection.name, url, reason, ErrorKind.HTTP, response.status))
+            return _Page(number, failure=Failure(collection.name, url, reason, ErrorKind.HTTP, response.status,
+                                                 code or None))
         try:
             items = split_array(response.body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError) as error:

@@ -448,6 +448,7 @@ def discover(client: SiteClient, address: str) -> SiteInfo:
     candidates, looks_wordpress = _candidates(url, page)
     first_problem: SiteError | None = None
     for root in candidates:
+        root = _secure_like(root, page.url if page is not None else url)
         if not same_site(url, root):
             raise SiteError(ErrorKind.OFFSITE, url, f"its REST API is on another site ({root}); not followed")
         try:
@@ -462,6 +463,17 @@ def discover(client: SiteClient, address: str) -> SiteInfo:
         raise SiteError(ErrorKind.API_DISABLED, url, f"a WordPress site, but {reason}")
     status = f" (HTTP {page.status})" if page is not None and not page.ok else ""
     raise SiteError(ErrorKind.NOT_WORDPRESS, url, f"not a WordPress site: no REST API found{status}")
+
+
+def _secure_like(root: str, reference: str) -> str:
+    """``root`` over https when the page that named it came over https from the same host.
+
+    Sites behind a TLS proxy often still announce ``http://`` links; following them would leave https.
+    """
+    parts, ref = urlsplit(root), urlsplit(reference)
+    if parts.scheme == "http" and ref.scheme == "https" and parts.hostname == ref.hostname and parts.port is None:
+        return urlunsplit(parts._replace(scheme="https"))
+    return root
 
 
 def _candidates(url: str, page: Response | None) -> tuple[list[str], bool]:

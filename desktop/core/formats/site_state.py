@@ -32,7 +32,7 @@ class CollectionState:
 
     def to_data(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        return {"known": {str(k): v for k, v in sorted(self.known.items())}, "pages_done": sorted(self.pages_done),
+        return {"known": {str(k): v for k, v in self.known.items()}, "pages_done": sorted(self.pages_done),
                 "complete": self.complete, "wanted": sorted(self.wanted)}
 
     @classmethod
@@ -178,6 +178,7 @@ class Failure:
     reason: str
     kind: ErrorKind
     status: int | None = None
+    code: str | None = None  # the WordPress error code, when the answer was one
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ li { margin-bottom: 3px; }
 p.byline, p.caption, p.cite, p.notice, span.image { color: #666666; }
 p.byline { margin-bottom: 16px; }
 p.caption { font-size: small; text-align: center; }
-p.figure { text-align: center; margin-bottom: 2px; }
+p.figure { text-align: center; margin-bottom: 2px; line-height: 100%; }
 blockquote { margin-left: 18px; margin-right: 18px; font-style: italic; }
 pre { background-color: #f4f4f4; font-family: monospace; white-space: pre-wrap; }
 code { font-family: monospace; }

@@ -25,7 +25,7 @@ li { margin-bottom: 4px; }
 p.byline, p.caption, p.cite, p.notice, span.image { color: #666; }
 p.byline { margin-bottom: 18px; }
 p.caption { font-size: small; text-align: center; margin-top: 2px; }
-p.figure { text-align: center; margin-bottom: 2px; }
+p.figure { text-align: center; margin-bottom: 2px; line-height: 100%; }
 p.notice { font-style: italic; }
 img { max-width: 100%; height: auto; }
 blockquote { margin-left: 18px; margin-right: 18px; font-style: italic; }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import io
 import json
 import os
@@ -23,6 +24,8 @@ from desktop.cli_export import add_export_parser, export_command
 from desktop.cli_sync import add_sync_parser, prepare, sync_command
 from desktop.core.importer import Progress, Summary, import_paths
 from desktop.core.library import Library, LibraryError, PostFilter, PostRow
+from desktop.core.navigation import site_label
+from desktop.core.parsing import LOCAL_PREFIX
 from desktop.core.reading import read_post
 from desktop.core.render import format_utc
 from desktop.core.taxonomy import as_int
@@ -57,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--category", metavar="NAME|SLUG", help="posts in this category or its subcategories")
     lst.add_argument("--uncategorized", action="store_true", help="posts without any category")
     lst.add_argument("--tag", metavar="NAME|SLUG", help="posts with this tag")
-    lst.add_argument("--site", metavar="HOST", help="posts from this site, e.g. www.example.com")
+    lst.add_argument("--site", metavar="HOST", help="posts from this site, e.g. www.example.com; \"\" for the "
+                     "sources that name no site")
     lst.add_argument("--type", metavar="TYPE", help="post, page, or a custom post type")
     lst.add_argument("--since", metavar="DATE", type=_date, help="on or after this UTC date (YYYY-MM-DD)")
     lst.add_argument("--until", metavar="DATE", type=_date, help="on or before this UTC date (YYYY-MM-DD)")
@@ -169,7 +173,13 @@ def _import(library: Library, args: argparse.Namespace, out: TextIO, err: TextIO
 
 def _list(library: Library, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     site_id = None
-    if args.site:
+    local_ids: list[int] = []
+    if args.site == "":  # the sources that named no site: one per folder they were imported from
+        local_ids = [i for host, i in library.site_ids().items() if host.startswith(LOCAL_PREFIX)]
+        if not local_ids:
+            print("article-browser: every source in the library names its site", file=err)
+            return 1
+    elif args.site:
         site_id = library.site_ids().get(args.site.lower())
         if site_id is None:
             print(f"article-browser: no site {args.site!r} in the library", file=err)
@@ -187,7 +197,13 @@ def _list(library: Library, args: argparse.Namespace, out: TextIO, err: TextIO) 
         if value and not ids:
             print(f"article-browser: no {name} named {value!r} in the library", file=err)
             return 1
-    _print_posts(library.list_posts(flt, limit=args.limit), args.json, out)
+    filters = [dataclasses.replace(flt, site_id=i) for i in local_ids] or [flt]
+    rows = [row for each in filters for row in library.list_posts(each, limit=args.limit)]
+    rows.sort(key=lambda row: (row.date_utc is not None, row.date_utc or 0, row.id), reverse=True)
+    _print_posts(rows[:args.limit], args.json, out)
+    total = sum(library.count_posts(each) for each in filters)
+    if total > args.limit:
+        print(f"article-browser: showing {args.limit:,} of {total:,} posts; --limit N shows more", file=err)
     return 0
 
 
@@ -230,7 +246,7 @@ def _stats(library: Library, args: argparse.Namespace, out: TextIO, err: TextIO)
     print(f"Unread: {stats['unread']}  Starred: {stats['starred']}", file=out)
     print(f"Sites: {len(stats['sites'])}", file=out)
     for host, count in stats["sites"].items():
-        print(printable(f"  {host or '(unknown site)'}: {count}"), file=out)
+        print(printable(f"  {site_label(host)}: {count}"), file=out)
     terms = ", ".join(f"{n} {t}" for t, n in stats["terms"].items()) or "none"
     print(f"Terms: {terms}  Authors: {stats['authors']}  Media: {stats['media']}", file=out)
     if stats["first_date_utc"] is not None:
@@ -263,5 +279,5 @@ def _print_posts(rows: list[PostRow], as_json: bool, out: TextIO) -> None:
     for row in rows:
         date = (format_utc(row.date_utc) or "")[:10] or "undated   "
         cats = f"  [{', '.join(row.categories)}]" if row.categories else ""
-        line = f"{row.id:>7}  {date}  {row.title or '(untitled)'}{cats}  ({row.site or 'unknown site'})"
+        line = f"{row.id:>7}  {date}  {row.title or '(untitled)'}{cats}  ({site_label(row.site)})"
         print(printable(line), file=out)

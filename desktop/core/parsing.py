@@ -122,7 +122,8 @@ def parsed_files(files: list[Path]) -> Generator[ParsedFile, None, None]:
     If the helper cannot start or dies, the remaining files are parsed here instead.
     """
     total = sum(_size(path) for path in files)
-    helper = _Helper.start(files) if total >= HELPER_THRESHOLD and len(files) > 1 else None
+    # One big file gains too: it is parsed in the helper while this process writes what it already sent.
+    helper = _Helper.start(files) if total >= HELPER_THRESHOLD else None
     try:
         for path in files:
             if helper is not None and helper.alive:

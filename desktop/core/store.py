@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.core import taxonomy
+from desktop.core.fts_text import for_index
 from desktop.core.records import Author, Media, Post
 from desktop.core.schema import BUSY_TIMEOUT_MS, _term_text
 
@@ -68,12 +69,13 @@ class Store:
             post_ids = [r[0] for r in execute(
                 f"SELECT DISTINCT post_id FROM post_terms WHERE term_id IN ({marks})", tuple(stats.renamed_terms))]
             for post_id in post_ids:
-                execute("UPDATE posts_fts SET terms = ? WHERE rowid = ?", (_term_text(self._conn, post_id), post_id))
+                execute("UPDATE posts_fts SET terms = ? WHERE rowid = ?",
+                        (for_index(_term_text(self._conn, post_id)), post_id))
         for site_id, author_id in stats.renamed_authors:
             name = self._author_cache.get((site_id, author_id), ("", 0))[0]
             execute(
                 "UPDATE posts_fts SET author = ? WHERE rowid IN "
-                "(SELECT id FROM posts WHERE site_id = ? AND author_id = ?)", (name, site_id, author_id))
+                "(SELECT id FROM posts WHERE site_id = ? AND author_id = ?)", (for_index(name), site_id, author_id))
         for site_id in stats.sites_with_offsets:
             execute(
                 "UPDATE posts SET date_utc = date_utc - (SELECT utc_offset FROM sites WHERE id = ?), "
@@ -157,7 +159,8 @@ class Store:
         author_name = self._author_name(site_id, post.author_id)
         execute(
             "INSERT INTO posts_fts (rowid, title, body, excerpt, author, terms) VALUES (?, ?, ?, ?, ?, ?)",
-            (post_id, post.title, post.content_text, post.excerpt, author_name, " ".join(names)),
+            (post_id, for_index(post.title), for_index(post.content_text), for_index(post.excerpt),
+             for_index(author_name), for_index(" ".join(names))),
         )
         return "new" if row is None else "updated"
 
@@ -172,10 +175,12 @@ class Store:
         stored_raw = self._conn.execute("SELECT raw FROM post_raw WHERE post_id = ?", (row[0],)).fetchone()[0]
         if stored_raw == post.raw:
             return "unchanged"
-        # The same version seen again: keep the more complete copy (with content, with _embedded).
-        if post.modified is not None or post.richness != stored_richness:
+        # The same version seen again, or two copies that say nothing of their version: keep the more complete
+        # copy (with content, with _embedded; then the longer one), whatever the order they come in, so that
+        # importing the same files again changes nothing.
+        if post.richness != stored_richness:
             return "updated" if post.richness > stored_richness else "unchanged"
-        return "updated"  # no version information at all: the newest import wins
+        return "updated" if len(post.raw) > len(stored_raw) else "unchanged"
 
     def store_term(self, site_id: int, ref: taxonomy.TermRef, raw: str | None, stats: WriteStats) -> tuple[int, str]:
         """Merge what ``ref`` says into the library's terms; returns the term's row id and best name."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+import tempfile
 from pathlib import Path
 
 import platformdirs
@@ -39,6 +41,23 @@ def cache_dir(override: PathLike = None) -> Path:
 def log_dir(override: PathLike = None) -> Path:
     """Where the log is written: ``$ARTICLE_BROWSER_LOGS``, else the user log dir."""
     return _chosen(override, "ARTICLE_BROWSER_LOGS", platformdirs.user_log_path(APP_NAME, appauthor=False))
+
+
+def runtime_dir(override: PathLike = None) -> Path:
+    """Sockets and locks: ``$ARTICLE_BROWSER_RUNTIME``, else ``$XDG_RUNTIME_DIR``, else a per-user temp folder.
+
+    The caller makes sure the folder is private (``single_instance.private_dir``): another local user must
+    not be able to create it first.
+    """
+    chosen = override or os.environ.get("ARTICLE_BROWSER_RUNTIME")
+    if chosen:
+        return Path(chosen).expanduser()
+    xdg = os.environ.get("XDG_RUNTIME_DIR")
+    if xdg and os.path.isabs(xdg) and os.path.isdir(xdg):
+        return Path(xdg) / APP_NAME
+    if sys.platform in ("win32", "darwin"):
+        return platformdirs.user_runtime_path(APP_NAME, appauthor=False)
+    return Path(tempfile.gettempdir()) / f"{APP_NAME}-{os.getuid()}"
 
 
 def resource(relative: str) -> Path:

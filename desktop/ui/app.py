@@ -13,7 +13,7 @@ from desktop.core.library import Library, LibraryError
 from desktop.paths import resource
 from desktop.ui.library_worker import LibraryWorker
 from desktop.ui.main_window import MainWindow
-from desktop.ui.single_instance import InstanceServer, hand_over, server_name
+from desktop.ui.single_instance import InstanceError, InstanceServer, claim, server_name
 
 
 class FileOpenForwarder(QObject):
@@ -51,13 +51,22 @@ def start(library_path: Path, settings_path: Path, files: list[Path]) -> int:
     app.setApplicationName("Article Browser")
     app.setDesktopFileName("io.github.articlebrowser.ArticleBrowser")
     app.setWindowIcon(QIcon(str(resource("icons/article-browser.svg"))))
-    name = server_name(library_path)
-    if hand_over(name, files):
+    try:
+        name: str | None = server_name(library_path)
+    except (InstanceError, OSError):  # no private folder for the socket: open the window all the same
+        name = None
+    try:
+        instance = claim(name, files) if name is not None else None  # held (locked) until the app ends
+    except InstanceError as error:
+        QMessageBox.critical(None, "Article Browser", str(error))
+        return 1
+    if name is not None and instance is None:
         return 0  # the running window imports them and comes to the front
     log_path = logs.setup()
     logs.log.info("starting with the library in %s", library_path)
     try:
-        Library.open(library_path).close()  # create it, or refuse it before any window shows
+        with Library.open(library_path) as library:  # create it, or refuse it before any window shows
+            read_only = library.read_only
     except LibraryError as error:
         logs.log.error("%s", error)
         QMessageBox.critical(None, "Article Browser", str(error))
@@ -68,12 +77,16 @@ def start(library_path: Path, settings_path: Path, files: list[Path]) -> int:
     window = MainWindow(library_path, worker, settings)
     reporter = CrashReporter(window)
     logs.install_crash_handler(reporter.crashed.emit, log_path)
-    server = InstanceServer(name, app)
-    server.files_received.connect(window.on_files_from_another_launch)
+    if name is not None:
+        server = InstanceServer(name, app)
+        server.files_received.connect(window.on_files_from_another_launch)
     opener = FileOpenForwarder(app)
     opener.files.connect(window.on_files_from_another_launch)
     app.installEventFilter(opener)
     window.show()
+    if read_only:
+        window.setWindowTitle(f"{window.windowTitle()} (read-only)")
+        window.statusBar().showMessage("This library is read-only: browse it; imports and reading marks are not saved.")
     window.import_paths(files)
     code = app.exec()
     worker.stop()

@@ -94,8 +94,8 @@ def prepare(rendered: RenderedPost, policy: ImagePolicy, sink: ImageSink, number
     gc.disable()
     try:
         soup = BeautifulSoup(rendered.html, "html.parser")
-        for selector in ("h1.title", "p.byline"):
-            found = soup.select_one(selector)
+        for name, kind in (("h1", "title"), ("p", "byline")):
+            found = soup.find(name, class_=kind)
             if found is not None:
                 found.decompose()
         post = PreparedPost(rendered, number, soup)

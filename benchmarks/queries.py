@@ -10,6 +10,7 @@ the match count, median and worst of 20 runs after one warm-up (the target is at
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -42,6 +43,15 @@ def build(data: Path, posts: int) -> Path:
     return library
 
 
+def index_bytes(path: Path) -> int:
+    """The bytes the search index's tables take in the library file."""
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'posts_fts%'").fetchone()[0])
+    finally:
+        conn.close()
+
+
 def measure(label: str, run, repeats: int = 20) -> None:
     run()
     times = []
@@ -59,7 +69,8 @@ def main() -> None:
     args = parser.parse_args()
     path = build(args.data, args.posts)
     library = Library.open(path)
-    print(f"library: {library.count_posts():,} posts, {(path / 'library.sqlite3').stat().st_size / 1e6:.0f} MB")
+    print(f"library: {library.count_posts():,} posts, {(path / 'library.sqlite3').stat().st_size / 1e6:.0f} MB, "
+          f"search index {index_bytes(path / 'library.sqlite3') / 1e6:.0f} MB")
 
     def page_and_count(flt: PostFilter):
         return lambda: f"{len(library.list_posts(flt, limit=100))} rows of {library.count_posts(flt)}"
@@ -83,6 +94,12 @@ def main() -> None:
     measure('search: phrase "climate research"', page_and_count(PostFilter(search='"climate research"')))
     measure("search: ukraine embassy", page_and_count(PostFilter(search="ukraine embassy")))
     measure("search: the (in nearly every post)", page_and_count(PostFilter(search="the")))
+    for word in ("players", "concert", "policy"):  # just under RANK_LIMIT matches, just over, half the posts
+        flt = PostFilter(search=word)
+        measure(f"search: {word} ({library.search_order(flt)})", page_and_count(flt))
+    measure("search order for: the", lambda: library.search_order(PostFilter(search="the")))
+    measure("search: the, rows 201-300", lambda: f"{len(library.list_posts(PostFilter(search='the'), offset=200))} rows")
+    measure("search: the in category Politics", page_and_count(PostFilter(search="the", term_ids=politics)))
     library.close()
 
 

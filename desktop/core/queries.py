@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from desktop.core import searching
 from desktop.core.dates import local_month, local_month_start, next_month
 from desktop.core.schema import BUSY_TIMEOUT_MS
+from desktop.core.searching import fts_query
 
 # order name → (sort expression, ORDER BY over the page's k.score and k.pid)
 ORDERS = {
@@ -118,32 +120,12 @@ def _post_row(row: Sequence[Any]) -> PostRow:
     )
 
 
-def fts_query(text: str) -> str | None:
-    """An FTS5 query from what a user typed: words, ``prefix*`` and ``"quoted phrases"``.
-
-    Every word becomes a quoted string so punctuation (``don't``, ``C++``, ``e-mail``) cannot break the
-    query syntax; a trailing ``*`` keeps its prefix meaning; AND, OR and NOT stay operators.
-    """
-    parts: list[str] = []
-    tokens = text.replace("\u201c", '"').replace("\u201d", '"').split('"')
-    for index, chunk in enumerate(tokens):
-        if index % 2 == 1:  # inside quotes
-            words = chunk.split()
-            if words:
-                parts.append('"' + " ".join(w.replace('"', "") for w in words) + '"')
-            continue
-        for word in chunk.split():
-            if word in ("AND", "OR", "NOT") and parts:
-                parts.append(word)
-                continue
-            prefix = word.endswith("*")
-            word = word.rstrip("*")
-            if any(ch.isalnum() for ch in word):
-                parts.append(f'"{word}"' + ("*" if prefix else ""))
-    while parts and parts[-1] in ("AND", "OR", "NOT"):
-        parts.pop()
-    return " ".join(parts) or None
-
+def _checked_order(flt: PostFilter, order: str | None) -> str:
+    """``order``, or the default for ``flt``: best match first when searching, newest first otherwise."""
+    order = order or ("relevance" if flt.search else "newest")
+    if order not in ORDERS or (order == "relevance" and not flt.search):
+        raise ValueError(f"unknown order {order!r}")
+    return order
 
 
 class Queries:
@@ -200,31 +182,62 @@ class Queries:
         By default newest first, or best match first when searching. The page of ids is chosen first and
         only its rows are filled in, so the cost of the columns does not grow with the number of matches.
         """
-        order = order or ("relevance" if flt.search else "newest")
-        if order not in ORDERS or (order == "relevance" and not flt.search):
-            raise ValueError(f"unknown order {order!r}")
+        order = _checked_order(flt, order)
         where, params, selective = self._where(flt)
-        sort_key, outer = ORDERS[order]
         if flt.search:
             query = fts_query(flt.search)
             if query is None:
                 return []
-            inner = outer.replace("k.score", sort_key).replace("k.pid", "p.id")
-            if not where and order == "relevance":
-                # Rank in the index alone: joining every match to its post row first would read thousands of
-                # rows only to keep a hundred (most of a cold first search's time).
-                inner = inner.replace("p.id", "f.rowid")
-                page = (f"SELECT f.rowid AS pid, {sort_key} AS score FROM posts_fts f WHERE posts_fts MATCH ? "
-                        f"ORDER BY {inner} LIMIT ? OFFSET ?")
-            else:
-                page = (f"SELECT f.rowid AS pid, {sort_key} AS score FROM posts_fts f JOIN posts p "
-                        f"ON p.id = f.rowid WHERE posts_fts MATCH ? {where} ORDER BY {inner} LIMIT ? OFFSET ?")
-            params = [query, *params]
+            many = searching.matches_over(self._conn, query, searching.RANK_LIMIT)
+            if many and order == "relevance":
+                order = "newest"
+            if many and order == "newest" and offset + limit <= searching.WALK_LIMIT and "*" not in query:
+                walked = self._newest_walk(query, where, params, selective, limit, offset)
+                if walked is not None:
+                    return walked
+            page, params = searching.search_page(query, *ORDERS[order], where, params, ranked=order == "relevance")
         else:
+            sort_key, outer = ORDERS[order]
             # A unary + keeps SQLite from walking an index in sort order when the filter picks few posts.
             key = "+" + sort_key if selective else sort_key
             page = (f"SELECT p.id AS pid, {sort_key} AS score FROM posts p WHERE 1 {where} "
                     f"ORDER BY {outer.replace('k.score', key).replace('k.pid', 'p.id')} LIMIT ? OFFSET ?")
+        return self._fill(page, order, params, limit, offset)
+
+    def search_order(self, flt: PostFilter, order: str | None = None) -> str:
+        """The order ``list_posts(flt, order=order)`` lists in: what the sort indicator should name.
+
+        That is ``order``, or by default best match first when searching and newest first otherwise; a search
+        matching more than ``searching.RANK_LIMIT`` posts is listed newest first instead of by relevance.
+        """
+        order = _checked_order(flt, order)
+        query = fts_query(flt.search) if flt.search else None
+        if order == "relevance" and query is not None and searching.matches_over(self._conn, query,
+                                                                                  searching.RANK_LIMIT):
+            return "newest"
+        return order
+
+    def _newest_walk(self, query: str, where: str, params: list[Any], selective: bool, limit: int,
+                     offset: int) -> list[PostRow] | None:
+        """A page of a search matching most posts, newest first: posts walked in date order, the index asked each.
+
+        None when the newest ``searching.WALK_FACTOR`` × (offset + limit) posts of the filter hold too few
+        matches: then joining every match to its date is cheaper.
+        """
+        key = "+p.date_utc" if selective else "p.date_utc"
+        reach = searching.WALK_FACTOR * (offset + limit)
+        bound = self._conn.execute(f"SELECT p.date_utc FROM posts p WHERE 1 {where} ORDER BY {key} DESC "
+                                   "LIMIT 1 OFFSET ?", (*params, reach - 1)).fetchone()
+        since = "AND p.date_utc >= ?" if bound is not None else ""
+        page = (f"SELECT p.id AS pid, p.date_utc AS score FROM posts p WHERE 1 {since} {where} AND EXISTS "
+                "(SELECT 1 FROM posts_fts f WHERE posts_fts MATCH ? AND f.rowid = p.id) "
+                f"ORDER BY {key} DESC, p.id DESC LIMIT ? OFFSET ?")
+        rows = self._fill(page, "newest", [*([bound[0]] if bound else []), *params, query], limit, offset)
+        return rows if bound is None or len(rows) == limit else None
+
+    def _fill(self, page: str, order: str, params: list[Any], limit: int, offset: int) -> list[PostRow]:
+        """The rows of a page of ids chosen by ``page`` (a SELECT of pid and score ending in LIMIT and OFFSET)."""
+        outer = ORDERS[order][1]
         sql = f"SELECT {_POST_COLUMNS} FROM ({page}) k JOIN posts p ON p.id = k.pid {_POST_JOINS} ORDER BY {outer}"
         try:
             rows = self._conn.execute(sql, (*params, limit, offset)).fetchall()

@@ -246,7 +246,7 @@ class MainWindow(QMainWindow):
         self.right.setOrientation(Qt.Orientation.Horizontal if beside else Qt.Orientation.Vertical)
         state = self.prefs.state(self._list_split_key(layout))
         if state is None or not self.right.restoreState(state):
-            self.right.setSizes([380, 620] if beside else [300, 460])
+            self.right.setSizes([620, 520] if beside else [300, 460])
         self.right.setOrientation(Qt.Orientation.Horizontal if beside else Qt.Orientation.Vertical)
 
     def set_layout(self, layout: Layout) -> None:

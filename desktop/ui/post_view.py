@@ -177,11 +177,14 @@ class GroupDelegate(QStyledItemDelegate):
         palette = self._view.palette()
         painter.setPen(palette.color(QPalette.ColorGroup.Normal, QPalette.ColorRole.Mid))
         painter.drawLine(band.bottomLeft(), band.bottomRight())
-        if index.column() == self._view.first_visible_column():
-            font = QFont(self._view.font())
-            font.setBold(True)
-            painter.setFont(font)
-            painter.setPen(palette.color(QPalette.ColorGroup.Normal, QPalette.ColorRole.PlaceholderText))
-            text_rect = band.adjusted(6, 0, 400, -2)  # the label may run on over the next columns
-            painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom), str(label))
+        # Each cell draws its slice of the label, placed from the row's first column, so the label runs on
+        # across the columns (the view fills each cell's background before its delegate paints).
+        font = QFont(self._view.font())
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(palette.color(QPalette.ColorGroup.Normal, QPalette.ColorRole.PlaceholderText))
+        painter.setClipRect(band)
+        start = self._view.columnViewportPosition(self._view.first_visible_column())
+        text_rect = QRect(start + 6, band.top(), max(band.right(), start + 6) + 1000, band.height() - 2)
+        painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom), str(label))
         painter.restore()

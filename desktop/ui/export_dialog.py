@@ -79,6 +79,16 @@ def run_request(library_path: Path, request: Request, settings_path: Path | None
         yield from run_export(library, entries, writer, request.output, images=images, cancel=cancel)
 
 
+def show_export_dialog(parent: QWidget, library_path: Path, selected_ids: Sequence[int], current: PostFilter,
+                       settings_path: Path | None, cache_folder: Path | None) -> ExportDialog:
+    """Open File ▸ Export… over ``parent`` (window-modal); the dialog deletes itself when closed."""
+    dialog = ExportDialog(library_path, selected_ids, current, settings_path=settings_path,
+                          cache_folder=cache_folder, parent=parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
 class ExportDialog(QDialog):
     """Export the selected posts, the current list or a saved search."""
 
@@ -139,11 +149,10 @@ class ExportDialog(QDialog):
         self._sources.append((ids, flt))
 
     def _saved_searches(self) -> list[tuple[str, PostFilter]]:
-        """The library's saved searches, when this version of the library keeps them."""
+        """The library's saved searches (read once, on opening)."""
         try:
             with Library.open(self._library_path, create=False) as library:
-                searches = getattr(library, "saved_searches", None)
-                return [(s.name, s.post_filter) for s in searches()] if searches else []
+                return [(search.name, search.post_filter) for search in library.saved_searches()]
         except LibraryError:
             return []
 

@@ -153,3 +153,33 @@ def test_export_dialog_says_why_a_destination_fails(qtbot, tmp_path):
     qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=20_000)
     assert dialog.status.text() == f"The export failed: {tmp_path / 'nowhere'}: the folder does not exist"
     assert dialog.export_button.isEnabled()
+
+
+def test_export_dialog_offers_saved_searches(qtbot, tmp_path):
+    library = _library(tmp_path)
+    with Library.open(library, create=False) as lib:
+        lib.save_search("Harbours", PostFilter(search="harbours"))
+    dialog = _dialog(qtbot, library, ids=())
+    assert [dialog.what.itemText(i) for i in range(dialog.what.count())] == [
+        "The current list", "Saved search: Harbours"]
+    dialog.what.setCurrentIndex(1)
+    dialog.format.setCurrentIndex([c.label for c in FORMATS].index("Markdown, one file"))
+    dialog.destination.setText(str(tmp_path / "found.md"))
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=20_000)
+    assert dialog.outcome.posts == 1
+    assert (tmp_path / "found.md").read_text(encoding="utf-8").startswith("# Tide tables & the code")
+
+
+def test_show_export_dialog_opens_over_the_window_and_goes_when_closed(qtbot, tmp_path):
+    from PySide6.QtWidgets import QWidget
+
+    from desktop.ui.export_dialog import show_export_dialog
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.show()
+    dialog = show_export_dialog(window, _library(tmp_path, others=0), [1], PostFilter(), None, None)
+    assert dialog.isVisible() and dialog.parent() is window
+    with qtbot.waitSignal(dialog.destroyed, timeout=5_000):
+        dialog.reject()

@@ -58,9 +58,10 @@ def store(library: Library | None, items, source: str) -> int:
     return posts
 
 
-def plain(url: str, library: Library | None) -> tuple[float, int, int, int]:
-    """Sequential urllib download of every page, each stored; (seconds, requests, bytes, posts)."""
+def plain(url: str, library: Library | None) -> tuple[float, float, int, int, int]:
+    """Sequential urllib download of every page, each stored; (seconds, seconds storing, requests, bytes, posts)."""
     started = time.perf_counter()
+    storing = 0.0
     requests = size = posts = 0
     for route, extra in (("categories", ""), ("tags", ""), ("users", ""), ("posts", f"&_embed={EMBED}"),
                          ("pages", f"&_embed={EMBED}")):
@@ -73,24 +74,29 @@ def plain(url: str, library: Library | None) -> tuple[float, int, int, int]:
                 pages = int(response.headers.get("X-WP-TotalPages", "1"))
             requests += 1
             size += len(body)
+            begun = time.perf_counter()
             posts += store(library, split_array(body.decode("utf-8")), url)
+            storing += time.perf_counter() - begun
             page += 1
-    return time.perf_counter() - started, requests, size, posts
+    return time.perf_counter() - started, storing, requests, size, posts
 
 
-def ours(url: str, library: Library | None, state=None) -> tuple[float, SyncSummary, int]:
-    """sync_site with every page stored; (seconds, summary, posts)."""
+def ours(url: str, library: Library | None, state=None) -> tuple[float, float, SyncSummary, int]:
+    """sync_site with every page stored; (seconds, seconds storing, summary, posts)."""
     started = time.perf_counter()
+    storing = 0.0
     posts = 0
     summary = None
     for event in sync_site(url, state):
         if isinstance(event, SyncPage):
+            begun = time.perf_counter()
             posts += store(library, event.items, url)
             event.state.to_json()  # what a caller saves with each page
+            storing += time.perf_counter() - begun
         elif isinstance(event, SyncSummary):
             summary = event
     assert summary is not None
-    return time.perf_counter() - started, summary, posts
+    return time.perf_counter() - started, storing, summary, posts
 
 
 def fresh(work: Path, name: str, enabled: bool) -> Library | None:
@@ -113,20 +119,26 @@ def main() -> None:
         print(f"stand-in site: {url}, {args.posts} posts + 20 pages; storing: {'yes' if storing else 'no'}")
         plain(url, None)  # warm-up: the server serialises each post once
         with tempfile.TemporaryDirectory(prefix="ab-sync-") as work:
-            best_plain = best_sync = float("inf")
+            best = {"plain": float("inf"), "sync": float("inf"), "plain-io": float("inf"), "sync-io": float("inf")}
             summary = None
             for n in range(args.rounds):
-                seconds, requests, size, posts = plain(url, fresh(Path(work), f"plain-{n}", storing))
-                print(f"plain sequential: {seconds:6.2f} s  {requests} requests, {size / 1e6:.0f} MB, {posts} posts")
-                best_plain = min(best_plain, seconds)
-                seconds, summary, posts = ours(url, fresh(Path(work), f"sync-{n}", storing))
-                print(f"sync_site:        {seconds:6.2f} s  {summary.requests} requests, "
-                      f"{summary.bytes_fetched / 1e6:.0f} MB, {posts} posts, ok={summary.ok}")
-                best_sync = min(best_sync, seconds)
-            print(f"ratio sync/plain (best of {args.rounds}): {best_sync / best_plain:.2f}  (goal <= 1.0)")
+                seconds, storing_time, requests, size, posts = plain(url, fresh(Path(work), f"plain-{n}", storing))
+                print(f"plain sequential: {seconds:6.2f} s  (network {seconds - storing_time:5.2f} s, classify+store "
+                      f"{storing_time:5.2f} s)  {requests} requests, {size / 1e6:.0f} MB, {posts} posts")
+                best["plain"] = min(best["plain"], seconds)
+                best["plain-io"] = min(best["plain-io"], seconds - storing_time)
+                seconds, storing_time, summary, posts = ours(url, fresh(Path(work), f"sync-{n}", storing))
+                print(f"sync_site:        {seconds:6.2f} s  (waiting {seconds - storing_time:5.2f} s, classify+store "
+                      f"{storing_time:5.2f} s)  {summary.requests} requests, {summary.bytes_fetched / 1e6:.0f} MB, "
+                      f"{posts} posts, ok={summary.ok}")
+                best["sync"] = min(best["sync"], seconds)
+                best["sync-io"] = min(best["sync-io"], seconds - storing_time)
+            print(f"ratio sync/plain, best of {args.rounds}: total {best['sync'] / best['plain']:.2f} (goal <= 1.0); "
+                  f"time not spent classifying and storing {best['sync-io'] / best['plain-io']:.2f}")
             assert summary is not None
             state_size = len(summary.state.to_json())
-            seconds, again, posts = ours(url, fresh(Path(work), f"sync-{args.rounds - 1}", storing), summary.state)
+            seconds, _, again, posts = ours(url, fresh(Path(work), f"sync-{args.rounds - 1}", storing),
+                                            summary.state)
             print(f"unchanged re-sync: {seconds:6.2f} s  {again.requests} requests, "
                   f"{again.bytes_fetched / 1e3:.0f} kB, {posts} posts fetched, ok={again.ok}; "
                   f"state {state_size / 1e3:.0f} kB of JSON")

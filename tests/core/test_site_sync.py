@@ -1,3 +1,4 @@
+import contextlib
 import json
 import shutil
 import socket
@@ -32,6 +33,7 @@ from desktop.core.formats.site_http import (
     SiteClient,
     SiteError,
     SiteInfo,
+    html_links,
     parse_link_header,
     parse_retry_after,
     same_site,
@@ -399,6 +401,18 @@ def test_the_look_back_refetches_nothing_already_known(serve):
     assert listed and pages == []
 
 
+@given(st.text(max_size=40), st.floats(min_value=-14, max_value=14))
+def test_local_time_survives_any_time_zone_name(zone, offset):
+    moment = local_time("2024-01-01T10:00:00", SiteInfo("", "", "", "", "", offset, zone))
+    assert isinstance(moment, datetime)
+
+
+@given(st.text(max_size=300))
+def test_any_html_gives_links_without_error(markup):
+    links, generator = html_links(markup)
+    assert isinstance(generator, str) and all(isinstance(h, str) for _, h in links)
+
+
 def test_local_time_uses_the_time_zone_name_with_daylight_saving():
     info = SiteInfo("", "", "", "", "", 1.0, "Europe/Berlin")
     assert local_time("2024-07-01T10:00:00", info) == datetime(2024, 7, 1, 12, 0)
@@ -507,6 +521,19 @@ def test_state_round_trips_and_rejects_garbage(serve):
                 '{"version": 1, "address": "x", "collections": {"/a": {"known": {"x": 1}}}}'):
         with pytest.raises(ValueError):
             SyncState.from_json(bad)
+
+
+_json_text = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+                         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                                                      max_size=3), max_leaves=12)
+
+
+@given(_json_text)
+def test_any_saved_text_is_a_state_or_a_value_error(value):
+    shaped = {"version": 1, "address": "x", "collections": {"/wp/v2/posts": value}}
+    for candidate in (value, shaped, {**shaped, "collections": {"/a": {"known": value, "pages_done": value}}}):
+        with contextlib.suppress(ValueError):
+            SyncState.from_json(json.dumps(candidate))
 
 
 def test_a_state_from_another_site_starts_afresh(serve):

@@ -149,7 +149,7 @@ def local_time(utc_text: str, info: SiteInfo) -> datetime | None:
     if info.timezone:
         try:
             return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(info.timezone)).replace(tzinfo=None)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             pass
     return moment + timedelta(hours=info.gmt_offset)
 

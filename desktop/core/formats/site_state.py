@@ -95,7 +95,7 @@ class SyncState:
             return cls(address=str(data["address"]), api_root=str(data.get("api_root", "")),
                        site=str(data.get("site", "")), last_finished=str(data.get("last_finished", "")),
                        collections={str(k): CollectionState.from_data(v) for k, v in collections.items()})
-        except (KeyError, TypeError, RecursionError) as error:
+        except (KeyError, TypeError, OverflowError, RecursionError) as error:
             raise ValueError(f"not a sync state: {error}") from None
 
 

@@ -27,7 +27,7 @@ from desktop.core.library import Library, LibraryError, PostFilter, PostRow
 from desktop.core.navigation import site_label
 from desktop.core.parsing import LOCAL_PREFIX
 from desktop.core.reading import read_post
-from desktop.core.render import format_utc
+from desktop.core.render import format_utc, status_label
 from desktop.core.taxonomy import as_int
 from desktop.paths import library_dir
 
@@ -269,6 +269,8 @@ def post_object(row: PostRow) -> dict[str, Any]:
         "author": row.author,
         "link": row.link,
         "excerpt": row.excerpt,
+        "status": row.status,
+        "sticky": row.sticky,
     }
 
 
@@ -279,5 +281,7 @@ def _print_posts(rows: list[PostRow], as_json: bool, out: TextIO) -> None:
     for row in rows:
         date = (format_utc(row.date_utc) or "")[:10] or "undated   "
         cats = f"  [{', '.join(row.categories)}]" if row.categories else ""
-        line = f"{row.id:>7}  {date}  {row.title or '(untitled)'}{cats}  ({site_label(row.site)})"
+        label = status_label(row.status, row.removed)
+        status = f"[{label}] " if label else ""
+        line = f"{row.id:>7}  {date}  {status}{row.title or '(untitled)'}{cats}  ({site_label(row.site)})"
         print(printable(line), file=out)

@@ -63,6 +63,9 @@ class PostRow:
     tags: tuple[str, ...]
     read: bool
     starred: bool
+    status: str | None = None  # WordPress's post status: publish, draft, private, pending, future…
+    sticky: bool = False
+    removed: bool = False  # a sync found the post gone from its site
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ _POST_COLUMNS = (
     " WHERE pt.post_id = p.id AND t.taxonomy = 'category' AND t.name IS NOT NULL), "
     "(SELECT group_concat(t.name, char(31)) FROM post_terms pt JOIN terms t ON t.id = pt.term_id "
     " WHERE pt.post_id = p.id AND t.taxonomy = 'post_tag' AND t.name IS NOT NULL), "
-    "coalesce(st.read, 0), coalesce(st.starred, 0)"
+    "coalesce(st.read, 0), coalesce(st.starred, 0), p.status, p.sticky, p.removed_at IS NOT NULL"
 )
 _POST_JOINS = (
     "JOIN sites s ON s.id = p.site_id "
@@ -116,7 +119,7 @@ def _post_row(row: Sequence[Any]) -> PostRow:
         date_is_local=bool(row[7]), author=row[8], link=row[9], excerpt=row[10],
         categories=tuple(sorted(row[11].split("\x1f"), key=str.casefold)) if row[11] else (),
         tags=tuple(sorted(row[12].split("\x1f"), key=str.casefold)) if row[12] else (),
-        read=bool(row[13]), starred=bool(row[14]),
+        read=bool(row[13]), starred=bool(row[14]), status=row[15], sticky=bool(row[16]), removed=bool(row[17]),
     )
 
 

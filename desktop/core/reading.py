@@ -75,5 +75,5 @@ def read_post(library: Library, post_id: int, *, images: bool = False,
     body = content_body(row, content, options)  # cleaned once, for the window and the text alike
     html = post_html(row, content, options, terms=[(t.taxonomy, t.term_id, t.name) for t in terms],
                      featured=(featured.url, featured.alt) if featured else None, body=body)
-    text = post_text(row, content, text_byline(row), body=body)
+    text = post_text(row, content, text_byline(row, content), body=body)
     return RenderedPost(row, content, terms, featured, html, text, tuple(dict.fromkeys(found)), images)

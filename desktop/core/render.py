@@ -27,6 +27,21 @@ _ZWSP = "\u200b"
 PROTECTED = ("This post is password-protected. WordPress does not include the text of protected posts in what it "
              "exports; open the original to read it.")
 EMPTY = "This post is empty."
+STATUS_LABELS = {"draft": "Draft", "private": "Private", "pending": "Pending review", "future": "Scheduled"}
+REMOVED = "Removed from the site"
+
+
+def status_label(status: str | None, removed: bool = False) -> str | None:
+    """What to call a post that is not simply published: "Draft", "Scheduled", "Removed from the site".
+
+    None for a published post (or one whose status is unknown). A status WordPress does not define (a plugin's
+    own, such as "archived") is shown by its name, capitalised.
+    """
+    if removed:
+        return REMOVED
+    if not status or status == "publish":
+        return None
+    return STATUS_LABELS.get(status) or status.replace("_", " ").replace("-", " ").capitalize()
 
 
 def html_to_paragraphs(markup: str) -> str:
@@ -93,8 +108,11 @@ def post_text(row: Any, content: StoredContent, byline: str, body: str | None = 
     return f"{title}\n{underline}\n{byline}\n\n{body}\n"
 
 
-def text_byline(row: Any) -> str:
-    """The byline of ``show``: author, date (UTC, or site time when the offset is unknown), categories, link."""
+def text_byline(row: Any, content: StoredContent | None = None) -> str:
+    """The byline of ``show``: status, author, date (UTC, or site time when the offset is unknown), categories, link.
+
+    The status (when the post is not simply published) comes from ``content`` when given.
+    """
     when = (row.date_local or "") + " (site time)" if row.date_is_local else format_utc(row.date_utc) or "undated"
     parts = [when.replace("T", " ").replace("Z", " UTC")]
     if row.author:
@@ -103,7 +121,8 @@ def text_byline(row: Any) -> str:
         parts.append("in " + ", ".join(row.categories))
     if row.link:
         parts.append(row.link)
-    return " · ".join(parts)
+    label = status_label(content.status, content.removed_at is not None) if content else None
+    return " · ".join([label, *parts] if label else parts)
 
 
 def post_html(row: Any, content: StoredContent, options: Options | None = None, *,
@@ -121,7 +140,7 @@ def post_html(row: Any, content: StoredContent, options: Options | None = None, 
         options = replace(options, base_url=row.link)
     if body is None:
         body = content_body(row, content, options)
-    parts = [f"<h1 class=\"title\">{html.escape(row.title or '(untitled)')}</h1>", _byline(row, terms)]
+    parts = [f"<h1 class=\"title\">{html.escape(row.title or '(untitled)')}</h1>", _byline(row, content, terms)]
     if options.images and featured and urlsplit(featured[0]).scheme in ("http", "https"):
         parts.append(f'<p class="figure"><img src="{html.escape(featured[0], quote=True)}" '
                      f'alt="{html.escape(featured[1], quote=True)}"></p>')
@@ -129,8 +148,11 @@ def post_html(row: Any, content: StoredContent, options: Options | None = None, 
     return "\n".join(parts)
 
 
-def _byline(row: Any, terms: Sequence[tuple[str, int, str]]) -> str:
+def _byline(row: Any, content: StoredContent, terms: Sequence[tuple[str, int, str]]) -> str:
     pieces = []
+    label = status_label(content.status, content.removed_at is not None)
+    if label:
+        pieces.append(f'<span class="status">{html.escape(label)}</span>')
     if row.author:
         pieces.append(f"By {html.escape(row.author)}")
     if row.date_is_local and row.date_local:

@@ -17,6 +17,7 @@ from PySide6.QtGui import QFont
 
 from desktop.core.library import PostFilter, PostRow
 from desktop.core.navigation import MONTHS
+from desktop.core.render import status_label
 from desktop.ui.library_worker import LibraryWorker
 from desktop.ui.text import tooltip
 
@@ -79,10 +80,23 @@ def _tooltip(row: PostRow, column: int) -> str | None:
         moment = datetime.fromtimestamp(row.date_utc, UTC).astimezone()
         return moment.strftime("%A %d %B %Y, %H:%M") + (f" (site time {row.date_local})" if row.date_local else "")
     if column == COL_TITLE:
-        return row.title
+        notes = [note for note in (_status(row), "Sticky (pinned on the site's front page)" if row.sticky else None)
+                 if note]
+        return "\n".join([row.title, *notes]) if notes else row.title
     if column == COL_CATEGORIES:
         return ", ".join(row.categories)
     return row.author if column == COL_AUTHOR else None
+
+
+def _status(row: PostRow) -> str | None:
+    return status_label(row.status, row.removed)
+
+
+def title_text(row: PostRow) -> str:
+    """The title column: a star when starred, the status when not published ("[Draft] "), a pin when sticky."""
+    label = _status(row)
+    return (("★ " if row.starred else "") + (f"[{label}] " if label else "") + ("📌 " if row.sticky else "")
+            + (row.title or "(untitled)"))
 
 
 class PostListModel(QAbstractTableModel):
@@ -219,13 +233,14 @@ class PostListModel(QAbstractTableModel):
             if column == COL_DATE:
                 return compact_date(row)
             if column == COL_TITLE:
-                return ("★ " if row.starred else "") + (row.title or "(untitled)")
+                return title_text(row)
             if column == COL_CATEGORIES:
                 return ", ".join(row.categories)
             return row.author or ""
-        if role == Qt.ItemDataRole.FontRole and not row.read:
+        if role == Qt.ItemDataRole.FontRole and (not row.read or (column == COL_TITLE and _status(row))):
             font = QFont()
-            font.setBold(True)
+            font.setBold(not row.read)
+            font.setItalic(column == COL_TITLE and _status(row) is not None)  # not what the site's readers saw
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip(_tooltip(row, column))

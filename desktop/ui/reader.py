@@ -84,6 +84,7 @@ p.cite {{ color: {muted}; font-style: normal; font-size: {size:.1f}pt; }}
 p.last {{ margin-bottom: 0px; }}
 p.notice {{ color: {muted}; font-style: italic; }}
 span.image {{ color: {muted}; }}
+span.status {{ font-weight: 600; }}
 span.mark {{ background-color: #fde68a; color: #1f1f1f; }}
 table.quote {{ margin-top: 4px; margin-bottom: {em * 0.9:.0f}px; }}
 td.rule {{ background-color: {accent}; }}

@@ -37,7 +37,8 @@ def test_import_list_show_search_stats(tmp_path, seed):
                    "date_utc": "2021-10-18T16:25:55Z", "date_local": "2021-10-18T12:25:55",
                    "categories": ["Politics"], "tags": [], "author": None,
                    "link": "https://www.viewworld.org/?p=924",
-                   "excerpt": "MOSCOW (AP) — Russia on Monday suspended its mission at […]"}
+                   "excerpt": "MOSCOW (AP) — Russia on Monday suspended its mission at […]",
+                   "status": "publish", "sticky": False}
     assert json.loads(run("search", "nato*", "--json", "--library", lib)[1])[0]["wp_id"] == 924
     assert json.loads(run("search", '"Russian Embassy in Belgium"', "--json", "--library", lib)[1])[0]["id"] == 1
     assert json.loads(run("search", "sputnik", "--json", "--library", lib)[1]) == []

@@ -220,6 +220,7 @@ def test_pages_follow_x_wp_totalpages(serve):
     site = serve(250)
     pages, summary = run(site.url)
     assert summary.ok and len(post_ids(pages)) == 250
+    assert summary.bytes_fetched >= sum(len(i.text.encode()) for p in pages for i in p.items)
     asked = [q for q in site.log("/wp/v2/posts")]
     assert sorted(int(q["page"]) for q in asked) == [1, 2, 3] and {q["per_page"] for q in asked} == {"100"}
 

@@ -121,7 +121,7 @@ class SiteClient:
     user_agent: str = USER_AGENT
     pool: urllib3.PoolManager | None = None
     requests: int = 0
-    bytes_fetched: int = 0  # body bytes, after any content decoding
+    bytes_fetched: int = 0  # body bytes as they came over the wire (compressed, if the site compressed them)
 
     def __post_init__(self) -> None:
         if self.pool is None:
@@ -156,7 +156,8 @@ class SiteClient:
             except SiteError as error:
                 if (error.kind is not ErrorKind.TIMEOUT and error.status != -1) or attempt >= self.limits.retries:
                     raise
-                self.sleep(self._backoff(attempt))
+                if attempt or error.status != -1:  # a kept-alive connection the site closed: retry at once
+                    self.sleep(self._backoff(attempt))
                 attempt += 1
                 continue
             if response.status not in RETRY_STATUSES:
@@ -213,11 +214,11 @@ class SiteClient:
         total = 0
         for chunk in raw.stream(_CHUNK):
             total += len(chunk)
-            self._count(size=len(chunk))
             if total > self.limits.max_body:
                 raise SiteError(ErrorKind.TOO_LARGE, url, f"the answer is over the limit of "
                                 f"{self.limits.max_body:,} bytes")
             chunks.append(chunk)
+        self._count(size=raw.tell())
         return b"".join(chunks)
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -249,11 +250,7 @@ def _inner(error: BaseException) -> str:
 
 
 def _reason(status: int) -> str:
-    try:
-        from http import HTTPStatus
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return ""
+    return next((s.phrase for s in HTTPStatus if s.value == status), "")
 
 
 def _site_key(url: str) -> tuple[str, str, int | None]:
@@ -410,8 +407,8 @@ def read_root(client: SiteClient, root: str, address: str) -> SiteInfo:
                         response.status)
     if "wp/v2" not in index.get("namespaces", []):
         raise SiteError(ErrorKind.API_DISABLED, response.url, "the REST API does not offer posts (no wp/v2)")
-    home = index.get("home") or index.get("url") or address
-    home = home if isinstance(home, str) else address
+    home = index.get("home") or index.get("url")
+    home = home if isinstance(home, str) and home else address
     try:
         offset = float(index.get("gmt_offset") or 0)
     except (TypeError, ValueError):

@@ -40,6 +40,16 @@ _WORD = re.compile(r"\w")
 # other text is left exactly as it was always indexed.
 _EAST_ASIAN = re.compile("[\u0e00-\u0e7f\u1100-\u11ff\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f"
                          "\uff00-\uffef\U00020000-\U0003134f]")
+# The UTF-8 lead bytes of those characters (and of a few other scripts): a byte search rules most Latin text out
+# three times faster than the pattern above (text with curly quotes and dashes has only E2 leads).
+_LEADS = tuple(bytes([lead]) for lead in (0xE0, 0xE1, *range(0xE3, 0xEE), 0xEF, 0xF0))
+
+
+def _east_asian(text: str) -> bool:
+    if text.isascii():
+        return False
+    data = text.encode("utf-8", "surrogatepass")
+    return any(lead in data for lead in _LEADS) and _EAST_ASIAN.search(text) is not None
 
 
 def _normal(text: str) -> str:
@@ -57,7 +67,7 @@ def _index_run(match: re.Match[str]) -> str:
 
 def for_index(text: str) -> str:
     """The text to give the index for ``text``: CJK and Thai runs as overlapping pairs, the rest as it is."""
-    if text.isascii() or not _EAST_ASIAN.search(text):
+    if not _east_asian(text):
         return text
     return _RUN.sub(_index_run, _normal(text))
 
@@ -69,7 +79,7 @@ def for_query(words: str) -> tuple[str, bool]:
     starting with it, or the character alone at the end of a run). A run followed by more of the phrase adds its
     last character alone, as the index does, so the phrase stays contiguous.
     """
-    if words.isascii() or not _EAST_ASIAN.search(words):
+    if not _east_asian(words):
         return words, False
     words = _normal(words)
     parts: list[str] = []

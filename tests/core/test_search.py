@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop.core import schema, searching
+from desktop.core import queries, schema, searching
 from desktop.core.importer import Summary, import_paths
 from desktop.core.library import FILE_NAME, Library, PostFilter
 from tests.conftest import post, write_json
@@ -150,6 +150,7 @@ def common(monkeypatch):
     monkeypatch.setattr(searching, "RANK_LIMIT", 10)
     with Library.in_memory() as library:
         load(library, [post(n, date_gmt=f"2024-{1 + n % 12:02d}-{1 + n % 28:02d}T{n % 24:02d}:00:00",
+                            categories=[7] if n % 2 else [8],
                             content={"rendered": "<p>" + ("common " if n % 5 else "") + ("rare" if n < 4 else "")
                                      + " filler</p>", "protected": False}) for n in range(1, 61)])
         yield library
@@ -188,3 +189,12 @@ def test_a_common_search_within_a_filter_pages_like_the_filter(common, monkeypat
 
 def test_a_full_width_query_finds_latin_text(common):
     assert common.count_posts(PostFilter(search="ｃｏｍｍｏｎ")) == 48
+
+
+@pytest.mark.parametrize("large_term", [5, 2_000])  # the category counts as large, or as small
+def test_counting_a_search_within_a_category(common, monkeypatch, large_term):
+    monkeypatch.setattr(queries, "LARGE_TERM", large_term)
+    (odd,) = [t.id for t in common.terms("category") if t.wp_id == 7]
+    for word, expected in (("common", 24), ("rare", 2)):  # odd n up to 60 but every fifth; n = 1 and 3
+        flt = PostFilter(search=word, term_ids=(odd,))
+        assert common.count_posts(flt) == len(common.list_posts(flt, limit=100)) == expected

@@ -14,15 +14,19 @@ indexes them three ways in plain SQLite files:
   every row of that table (SQLite 3.40's trigram ``LIKE`` finds nothing under three characters).
 
 Prints build time and file size of each, then per query the match count and median time (5 runs after one
-warm-up) of counting the matches plus fetching the 100 best (bm25) — as the window does.
+warm-up) of counting the matches plus fetching the 100 best (bm25). Then the same posts are imported into a
+library (as REST JSON, by the CLI) and each query is timed through ``Library`` as the window asks it: the first
+page of 100 rows and the count (a search matching more than ``searching.RANK_LIMIT`` posts is listed newest first).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sqlite3
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -31,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from desktop.core.fts_text import for_index  # noqa: E402
+from desktop.core.library import Library, PostFilter  # noqa: E402
 from desktop.core.queries import fts_query  # noqa: E402
 
 KANJI = ("日本東京大学研究音楽文化社会経済政治国際会議発表受賞作品演奏作曲教授学生授業講義歴史理論"
@@ -134,6 +139,37 @@ def timed(conn: sqlite3.Connection, kind: str, text: str) -> tuple[float, int]:
     return statistics.median(times), count
 
 
+def library_of(data: Path, posts: list[tuple[str, str]]) -> Library:
+    """The posts imported into a library under ``data`` (REST JSON pages of 100, imported by the CLI)."""
+    library = data / "library"
+    if not (library / "library.sqlite3").exists():
+        corpus = data / "corpus"
+        corpus.mkdir(exist_ok=True)
+        for start in range(0, len(posts), 100):
+            page = [{"id": n, "date_gmt": f"20{10 + n % 15}-{1 + n % 12:02d}-{1 + n % 28:02d}T{n % 24:02d}:00:00",
+                     "modified_gmt": "2025-01-01T00:00:00", "type": "post", "status": "publish",
+                     "link": f"https://example.jp/?p={n}", "title": {"rendered": title},
+                     "content": {"rendered": f"<p>{body}</p>", "protected": False}, "excerpt": {"rendered": ""}}
+                    for n, (title, body) in enumerate(posts[start:start + 100], start + 1)]
+            (corpus / f"posts-{start // 100:04d}.json").write_text(json.dumps(page, ensure_ascii=False), "utf-8")
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "desktop", "--library", str(library), "import", str(corpus)],
+                       check=True, stdout=subprocess.DEVNULL)
+        print(f"library: imported in {time.perf_counter() - started:.0f} s")
+    return Library.open(library)
+
+
+def app_timed(library: Library, text: str) -> tuple[float, int, str]:
+    flt = PostFilter(search=text)
+    times = []
+    for _ in range(6):
+        started = time.perf_counter()
+        library.list_posts(flt, limit=100)
+        count = library.count_posts(flt)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times[1:]), count, library.search_order(flt)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posts", type=int, default=20_000)
@@ -164,6 +200,12 @@ def main() -> None:
             ms, count = timed(conns[kind], kind, text)
             cells.append(f"{ms:8.1f} ms {count:>7} hits")
         print(f"{label + ' ' + text:<28}" + "".join(f"{c:>24}" for c in cells))
+    library = library_of(args.data, posts)
+    print(f"{'query, through Library':<28}{'page + count':>24}  order")
+    for label, text in queries:
+        ms, count, order = app_timed(library, text)
+        print(f"{label + ' ' + text:<28}{f'{ms:8.1f} ms {count:>7} hits':>24}  {order}")
+    library.close()
 
 
 if __name__ == "__main__":

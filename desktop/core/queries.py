@@ -182,8 +182,9 @@ class Queries:
                    order: str | None = None) -> list[PostRow]:
         """Posts matching ``flt`` in ``order`` (one of ``ORDERS``).
 
-        By default newest first, or best match first when searching. The page of ids is chosen first and
-        only its rows are filled in, so the cost of the columns does not grow with the number of matches.
+        By default newest first, or best match first when searching (newest first when a search matches too
+        many posts to rank: ``search_order`` says which). The page of ids is chosen first and only its rows
+        are filled in, so the cost of the columns does not grow with the number of matches.
         """
         order = _checked_order(flt, order)
         where, params, selective = self._where(flt)
@@ -207,9 +208,11 @@ class Queries:
             order = "newest" if order == "relevance" else order
             dense = hits * searching.WALK_FACTOR > posts and "*" not in query  # prefixes are slow to look up
             if dense and order == "newest" and offset + limit <= searching.WALK_LIMIT:
-                walked = self._newest_walk(query, where, params, selective, limit, offset)
-                if walked is not None:
-                    return walked
+                reach = searching.WALK_FACTOR * (offset + limit)
+                page, walk_params, bounded = searching.walk_page(self._conn, query, where, params, selective, reach)
+                rows = self._fill(page, "newest", walk_params, limit, offset)
+                if not bounded or len(rows) == limit:  # else too few matches among the newest posts: join them all
+                    return rows
         page, params = searching.search_page(query, *ORDERS[order], where, params, ranked=order == "relevance")
         return self._fill(page, order, params, limit, offset)
 
@@ -225,24 +228,6 @@ class Queries:
         if order == "relevance" and query is not None and searching.count_matches(self._conn, query, limit + 1) > limit:
             return "newest"
         return order
-
-    def _newest_walk(self, query: str, where: str, params: list[Any], selective: bool, limit: int,
-                     offset: int) -> list[PostRow] | None:
-        """A page of a search matching most posts, newest first: posts walked in date order, the index asked each.
-
-        None when the newest ``searching.WALK_FACTOR`` × (offset + limit) posts of the filter hold too few
-        matches: then joining every match to its date is cheaper.
-        """
-        key = "+p.date_utc" if selective else "p.date_utc"
-        reach = searching.WALK_FACTOR * (offset + limit)
-        bound = self._conn.execute(f"SELECT p.date_utc FROM posts p WHERE 1 {where} ORDER BY {key} DESC "
-                                   "LIMIT 1 OFFSET ?", (*params, reach - 1)).fetchone()
-        since = "AND p.date_utc >= ?" if bound is not None else ""
-        page = (f"SELECT p.id AS pid, p.date_utc AS score FROM posts p WHERE 1 {since} {where} AND EXISTS "
-                "(SELECT 1 FROM posts_fts f WHERE posts_fts MATCH ? AND f.rowid = p.id) "
-                f"ORDER BY {key} DESC, p.id DESC LIMIT ? OFFSET ?")
-        rows = self._fill(page, "newest", [*([bound[0]] if bound else []), *params, query], limit, offset)
-        return rows if bound is None or len(rows) == limit else None
 
     def _fill(self, page: str, order: str, params: list[Any], limit: int, offset: int) -> list[PostRow]:
         """The rows of a page of ids chosen by ``page`` (a SELECT of pid and score ending in LIMIT and OFFSET)."""

@@ -198,3 +198,16 @@ def test_counting_a_search_within_a_category(common, monkeypatch, large_term):
     for word, expected in (("common", 24), ("rare", 2)):  # odd n up to 60 but every fifth; n = 1 and 3
         flt = PostFilter(search=word, term_ids=(odd,))
         assert common.count_posts(flt) == len(common.list_posts(flt, limit=100)) == expected
+
+
+def test_a_common_word_only_in_the_oldest_posts_is_still_listed_newest_first(monkeypatch):
+    """The walk through the newest posts finds too few: every match is joined to its date instead."""
+    monkeypatch.setattr(searching, "RANK_LIMIT", 10)
+    with Library.in_memory() as library:
+        load(library, [post(n, date_gmt=f"2024-01-01T00:{n:02d}:00",
+                            content={"rendered": "<p>old</p>" if n <= 16 else "<p>new</p>", "protected": False})
+                       for n in range(1, 61)])
+        flt = PostFilter(search="old")
+        assert library.search_order(flt) == "newest"
+        assert [row.wp_id for row in library.list_posts(flt, limit=5)] == [16, 15, 14, 13, 12]
+        assert [row.wp_id for row in library.list_posts(flt, limit=5, offset=10)] == [6, 5, 4, 3, 2]

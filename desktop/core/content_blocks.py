@@ -232,7 +232,8 @@ def _figure(tag: Element) -> None:
     for img in list(tag.iter("img")):
         if next(img.iterancestors("p"), None) is not None:
             continue
-        target = next(img.iterancestors("a"), None) or img
+        link = next(img.iterancestors("a"), None)
+        target = img if link is None else link
         line = tag.makeelement("p", {"class": "figure"})
         replace(target, line)
         line.append(target)

@@ -84,8 +84,9 @@ class PostListView(QTableView):
             return
         chosen = self._settings.chosen_columns
         for column in AUTO_HIDDEN:
-            if column not in chosen:
-                self.setColumnHidden(column, self.posts.column_empty(column))
+            hide = self.posts.column_empty(column)
+            if column not in chosen and hide != self.isColumnHidden(column):  # a change relays out the table
+                self.setColumnHidden(column, hide)
 
     def apply_chosen_columns(self) -> None:
         """Show or hide the columns the user chose by hand."""

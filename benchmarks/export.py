@@ -63,7 +63,7 @@ def child(library: Path, name: str, output: Path) -> None:
     size = sum(p.stat().st_size for p in output.rglob("*")) if output.is_dir() else output.stat().st_size
     print(json.dumps({"seconds": elapsed, "posts": last.posts, "ok": last.ok, "bytes": size,
                       "rss_10": marks.get(len(entries) // 10), "rss_100": marks.get(len(entries)),
-                      "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3}))
+                      "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6}))
 
 
 def main() -> None:

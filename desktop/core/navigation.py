@@ -41,7 +41,7 @@ class NavNode:
 
 
 # The cache is keyed by the code that builds the tree too: an upgrade never shows a tree in an older shape.
-NAVIGATION_VERSION = f"{__version__}/3"
+NAVIGATION_VERSION = f"{__version__}/4"
 
 
 def cached_navigation(library: Library) -> list[NavNode]:
@@ -125,10 +125,10 @@ def site_label(host: str) -> str:
 
 
 def _sites(library: Library) -> NavNode:
-    """One entry per site, when the library holds more than one."""
+    """One entry per site, when the library holds more than one or a site added by address (it can be updated)."""
     heading = NavNode("sites", "Sites")
     counts = {host: count for host, count in library.site_counts().items() if count}
-    if len(counts) > 1:
+    if len(counts) > 1 or any(site.host in counts for site in library.added_sites()):
         ids = library.site_ids()
         for host, count in sorted(counts.items(), key=lambda item: site_label(item[0]).casefold()):
             heading.children.append(NavNode(f"site:{host}", site_label(host), count,

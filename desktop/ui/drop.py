@@ -1,10 +1,10 @@
-"""Dropping files on the window: accept local paths, show a hint while dragging, hand the paths on."""
+"""Dropping on the window: local paths to import or a link to a site to sync; a hint while dragging; hand on."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -16,6 +16,7 @@ class DropTarget(QObject):
     """
 
     dropped = Signal(list)  # list[Path]
+    addresses_dropped = Signal(list)  # list[str]: http(s) links, e.g. dragged from a browser
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
@@ -33,8 +34,10 @@ class DropTarget(QObject):
         """Drag enter, move, leave and drop on the window."""
         kind = event.type()
         if kind == QEvent.Type.DragEnter and isinstance(event, QDragEnterEvent):
-            if local_paths(event):
+            if local_paths(event) or web_addresses(event):
                 event.acceptProposedAction()
+                self.hint.setText("Drop to import into the library" if local_paths(event) else
+                                  "Drop to copy this site into the library")
                 self.hint.setGeometry(self._window.rect().adjusted(24, 24, -24, -24))
                 self.hint.raise_()
                 self.hint.show()
@@ -49,10 +52,13 @@ class DropTarget(QObject):
             return True
         if kind == QEvent.Type.Drop and isinstance(event, QDropEvent):
             self.hint.hide()
-            paths = local_paths(event)
-            if paths:
+            paths, addresses = local_paths(event), web_addresses(event)
+            if paths or addresses:
                 event.acceptProposedAction()
-                self.dropped.emit(paths)
+                if paths:
+                    self.dropped.emit(paths)
+                else:
+                    self.addresses_dropped.emit(addresses)
             return True
         return False
 
@@ -63,3 +69,23 @@ def local_paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
     if not mime.hasUrls():
         return []
     return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+
+def web_addresses(event: QDragEnterEvent | QDropEvent) -> list[str]:
+    """The http(s) links a drag carries (as URLs, or as text holding nothing but one link per line)."""
+    mime = event.mimeData()
+    if mime.hasUrls():
+        found = [url.toString() for url in mime.urls() if url.scheme() in ("http", "https") and url.host()]
+    elif mime.hasText():
+        found = [line.strip() for line in mime.text().splitlines() if line.strip()]
+    else:
+        return []
+    if not all(_is_web_address(text) for text in found):
+        return []
+    return list(dict.fromkeys(found))
+
+
+def _is_web_address(text: str) -> bool:
+    url = QUrl(text, QUrl.ParsingMode.StrictMode)
+    return url.isValid() and url.scheme() in ("http", "https") and bool(url.host()) and \
+        text.lower().startswith(("http://", "https://")) and not any(c.isspace() for c in text)

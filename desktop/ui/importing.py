@@ -36,6 +36,7 @@ class ImportQueue(QObject):
         self._waiting: list[list[Path]] = []
         self._job: GeneratorJob | None = None
         self._files_done = 0
+        self._held = False
 
     @property
     def busy(self) -> bool:
@@ -51,7 +52,7 @@ class ImportQueue(QObject):
         """Import ``paths`` now, or after the imports already asked for."""
         if paths:
             self._waiting.append(paths)
-            if self._job is None:
+            if self._job is None and not self._held:
                 self._start_next()
 
     def cancel(self) -> None:
@@ -64,6 +65,12 @@ class ImportQueue(QObject):
         """Block until the running import ends (shutdown and tests)."""
         if self._job is not None:
             self._job.wait()
+
+    def set_held(self, held: bool) -> None:
+        """Hold queued imports while another writer (a site's sync) works on the library; one writer at a time."""
+        self._held = held
+        if not held and self._job is None and self._waiting:
+            self._start_next()
 
     def _start_next(self) -> None:
         paths = self._waiting.pop(0)

@@ -32,6 +32,7 @@ class LibraryWorker(QObject):
     deleted = Signal(object)  # post ids
     marked_read = Signal(object)  # post ids Mark All as Read changed
     search_saved = Signal(int)  # the new saved search's id
+    added_sites_ready = Signal(object)  # list[AddedSite]: the sites added by address
     failed = Signal(str)
 
     _call = Signal(object)  # a closure to run on the worker thread
@@ -89,6 +90,10 @@ class LibraryWorker(QObject):
     def fetch_counts(self) -> None:
         """The All, Unread and Starred counts."""
         self._call.emit(lambda: self.counts_ready.emit(self._lib().state_counts()))
+
+    def fetch_added_sites(self) -> None:
+        """The sites added by address (they can be updated)."""
+        self._call.emit(lambda: self.added_sites_ready.emit(self._lib().added_sites()))
 
     def fetch_post(self, post_id: int, images: bool, width: int = 1024) -> None:
         """A post rendered for the reader, with its images (sized for ``width`` pixels) when allowed."""

@@ -25,6 +25,7 @@ from desktop.ui.browsing import Browsing
 from desktop.ui.current_post import CurrentPost
 from desktop.ui.dialogs import show_about
 from desktop.ui.drop import DropTarget
+from desktop.ui.export_dialog import ExportDialog, show_export_dialog
 from desktop.ui.import_status import ImportStatus
 from desktop.ui.importing import ImportQueue, choose_files, choose_folder
 from desktop.ui.library_worker import LibraryWorker
@@ -34,12 +35,14 @@ from desktop.ui.post_view import PostListView
 from desktop.ui.reader import ImageLoader, ReaderPane
 from desktop.ui.settings import Layout, Settings
 from desktop.ui.sidebar import SidebarModel, SidebarView
+from desktop.ui.site_actions import SiteActions
 
 SEARCH_DELAY_MS = 250
 REFRESH_DELAY_MS = 400
 STATUS_TIMEOUT_MS = 8000
 EMPTY_TEXT = ("<h2>Your library is empty</h2><p>Drop WordPress JSON or XML files or folders here,<br/>"
               "or choose <b>File ▸ Import Files…</b> or <b>Import Folder…</b></p>"
+              "<p>To copy a live WordPress site, choose <b>File ▸ Add Site…</b> or drop a link to it here.</p>"
               "<p style='color: gray'>Article Browser reads what <code>/wp-json/wp/v2/posts</code> returns "
               "(with or without <code>_embed</code>), category, tag, user and media lists, and WordPress "
               "export files.</p>")
@@ -65,6 +68,10 @@ class MainWindow(QMainWindow):
         self.current = CurrentPost(worker, self.reader_pane, self.prefs, self)
         self.post_actions = PostActions(worker, self.post_list, self.current, self.say, self)
         self.browsing = Browsing(worker, self.sidebar, self.search, self.post_list, self.prefs.node, self)
+        self.sites = SiteActions(library_path, worker, self, self.say)
+        self.sites.watch(self.sidebar, self.drop)
+        self.statusBar().addPermanentWidget(self.sites.status)
+        self.export_dialog: ExportDialog | None = None
         self._build_actions()
         self._connect()
         worker.fetch_navigation()
@@ -135,6 +142,12 @@ class MainWindow(QMainWindow):
                      QKeySequence.StandardKey.Open)
         self._action(file_menu, "Import F&older…", lambda: self.import_paths(choose_folder(self, self.prefs)),
                      "Ctrl+Shift+O")
+        file_menu.addSeparator()
+        for action in (self.sites.add_action, self.sites.update_all_action):
+            file_menu.addAction(action)
+            self.addAction(action)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Export…", self.on_export, "Ctrl+E")
         self._action(file_menu, "Last Import &Report", self.import_status.show_report)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -222,6 +235,10 @@ class MainWindow(QMainWindow):
         self.imports.busy_changed.connect(self.on_import_busy)
         self.import_status.cancel.connect(self.imports.cancel)
         self.drop.dropped.connect(self.import_paths)
+        self.sites.stored.connect(self.refresh_timer.start)
+        self.sites.busy_changed.connect(self.on_import_busy_or_sync)
+        self.sites.busy_changed.connect(self.imports.set_held)  # one writer at a time: imports and syncs take turns
+        self.imports.busy_changed.connect(self.sites.hold)
         self.search.installEventFilter(self)
 
     # -- settings and layout -------------------------------------------------------------------------------
@@ -280,6 +297,9 @@ class MainWindow(QMainWindow):
         if self.imports.busy:
             self.imports.cancel()
             self.imports.wait()
+        if self.sites.busy:
+            self.sites.cancel()
+            self.sites.wait()
         event.accept()
 
     def say(self, text: str) -> None:
@@ -291,7 +311,8 @@ class MainWindow(QMainWindow):
         """The sidebar arrived: the empty state when the library holds nothing."""
         total = self.sidebar_model.node(self.sidebar_model.index_of("all"))
         empty = total is None or not total.count
-        self.pages.setCurrentWidget(self.empty if empty and not self.imports.busy else self.split)
+        busy = self.imports.busy or self.sites.busy
+        self.pages.setCurrentWidget(self.empty if empty and not busy else self.split)
 
     def on_search(self) -> None:
         """The search text settled: filter the list by it."""
@@ -363,6 +384,14 @@ class MainWindow(QMainWindow):
         self.search.setFocus()
         self.search.selectAll()
 
+    def on_export(self) -> None:
+        """File ▸ Export…: the selected posts, the current list or a saved search."""
+        ids = [row.id for row in self.selected_posts()]
+        settings_file = self.settings.fileName()
+        self.export_dialog = show_export_dialog(self, self.library_path, ids, self.browsing.current_filter(),
+                                                Path(settings_file) if settings_file else None,
+                                                Path(self.images.cache.cacheDirectory()))
+
     def on_show_library_folder(self) -> None:
         """Open the folder holding the library in the file manager."""
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.library_path)))
@@ -392,6 +421,10 @@ class MainWindow(QMainWindow):
     def on_import_busy(self, busy: bool) -> None:
         """Show or hide the progress widgets."""
         self.import_status.set_busy(busy)
+        self.on_import_busy_or_sync(busy)
+
+    def on_import_busy_or_sync(self, busy: bool) -> None:
+        """Posts are on their way: the list, not the empty library's welcome."""
         if busy:
             self.pages.setCurrentWidget(self.split)
 

@@ -127,6 +127,7 @@ class SidebarView(QTreeView):
 
     rename_requested = Signal(int, str)  # saved search id, its name now
     remove_requested = Signal(int)  # saved search id
+    update_requested = Signal(str)  # the host of a site added by address
 
     def __init__(self, model: SidebarModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -140,10 +141,18 @@ class SidebarView(QTreeView):
         self.header().setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         self.header().setSectionResizeMode(COL_COUNT, QHeaderView.ResizeMode.ResizeToContents)
         self.setAccessibleName("Sidebar")
+        self.updatable_hosts: set[str] = set()  # sites added by address: their entries offer Update Site
 
     def on_context_menu(self, pos: QPoint) -> None:
-        """Rename… and Remove for a saved search."""
+        """Rename… and Remove for a saved search; Update Site for a site added by address."""
         node = self.sidebar_model.node(self.indexAt(pos))
+        if node is not None and node.key.startswith("site:") and node.key[5:] in self.updatable_hosts:
+            host = node.key[5:]
+            menu = QMenu(self)
+            menu.addAction("Update Site").triggered.connect(lambda: self.update_requested.emit(host))
+            menu.exec(self.viewport().mapToGlobal(pos))
+            menu.deleteLater()
+            return
         if node is None or not node.key.startswith("saved:"):
             return
         search_id = int(node.key.split(":", 1)[1])

@@ -136,8 +136,9 @@ def _terms(site_index: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
     return categories, tags
 
 
-def make_post(rng: random.Random, number: int, embedded: bool) -> dict[str, Any]:
-    """One post object as ``/wp/v2/posts`` returns it (``_embed`` when ``embedded``)."""
+def make_post(rng: random.Random, number: int, embedded: bool, content_size: int = 7000) -> dict[str, Any]:
+    """One post object as ``/wp/v2/posts`` returns it (``_embed`` when ``embedded``), of about ``content_size``
+    characters of content."""
     site_index = number % len(SITES)
     site = SITES[site_index]
     categories, tags = _terms(site_index)
@@ -148,7 +149,7 @@ def make_post(rng: random.Random, number: int, embedded: bool) -> dict[str, Any]
     post_cats = rng.sample(categories, rng.choice([1, 1, 1, 2, 3]))
     post_tags = rng.sample(tags, rng.randint(0, 5))
     title = _sentence(rng, 4, 11)[:-1].replace(" s ", "&#8217;s ", 1)
-    content = _content(rng, site)
+    content = _content(rng, site, content_size)
     author = 1 + number % 7
     base = f"https://{site}/wp-json/wp/v2"
     post: dict[str, Any] = {

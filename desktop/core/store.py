@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import time
@@ -296,9 +297,15 @@ class Store:
         return self._count_by_site("featured_media", keys)
 
     def _count_by_site(self, column: str, keys: Sequence[tuple[str, int]]) -> int:
-        return sum(self._conn.execute(
-            f"SELECT count(*) FROM posts p JOIN sites s ON s.id = p.site_id WHERE s.host = ? AND p.{column} = ?",
-            key).fetchone()[0] for key in keys)
+        # One query per site, not per key: with no index on the column, a query per key read every post once per
+        # key (an export of 30,000 posts and their 30,000 images took ten minutes here).
+        ids_by_host: dict[str, set[int]] = {}
+        for host, wp_id in keys:
+            ids_by_host.setdefault(host, set()).add(wp_id)
+        return sum(int(self._conn.execute(
+            f"SELECT count(*) FROM posts p JOIN sites s ON s.id = p.site_id WHERE s.host = ? "
+            f"AND p.{column} IN (SELECT value FROM json_each(?))", (host, json.dumps(sorted(ids)))).fetchone()[0])
+            for host, ids in ids_by_host.items())
 
     # -- what changed ----------------------------------------------------------------------------------
     def _bump_generation(self) -> None:

@@ -123,3 +123,28 @@ class _Capture:
 
     def flush(self):
         pass
+
+
+def _attachment(wp_id: int, parent: int, status: str = "inherit") -> str:
+    return f"""<item><title>photo {wp_id}</title><guid>https://owner.example/p{wp_id}.jpg</guid>
+<wp:post_id>{wp_id}</wp:post_id><wp:post_parent>{parent}</wp:post_parent><wp:status>{status}</wp:status>
+<wp:post_type>attachment</wp:post_type><wp:attachment_url>https://owner.example/p{wp_id}.jpg</wp:attachment_url>
+<wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key><wp:meta_value>Alt {wp_id}</wp:meta_value></wp:postmeta>
+</item>
+"""
+
+
+def test_featured_images_from_attachments_later_in_the_file(tmp_path):
+    """The attachment, listed after its post as exports do, is the featured image; a trashed one still shows."""
+    featured = "<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>{}</wp:meta_value></wp:postmeta>"
+    items = (_item(1, "publish").replace("</item>", featured.format(11) + "</item>")
+             + _item(2, "draft").replace("</item>", featured.format(12) + "</item>")
+             + _attachment(11, 1) + _attachment(12, 2, status="trash"))
+    export = tmp_path / "export.xml"
+    export.write_text(HEAD + items + "</channel></rss>\n", encoding="utf-8")
+    with Library.open(tmp_path / "lib") as library:
+        list(import_paths(library, [export]))
+        ids = _by_status(library)
+        assert read_post(library, ids["publish"]).featured.url == "https://owner.example/p11.jpg"
+        assert read_post(library, ids["publish"]).featured.alt == "Alt 11"
+        assert read_post(library, ids["draft"]).featured.url == "https://owner.example/p12.jpg"

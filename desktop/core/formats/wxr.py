@@ -17,6 +17,7 @@ import mimetypes
 import re
 import zlib
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -96,6 +97,7 @@ class _Index:
         self._site_rank = len(_SITE_SOURCES)
         self.images: dict[int, Image] = {}
         self.attached: dict[int, list[tuple[int, int]]] = {}  # parent → [(menu order, id)]
+        self.listed: set[int] = set()  # attachments the second pass turns into Media records of their own
         self.offset: int | None = None
 
     def add(self, node: Node) -> None:
@@ -124,6 +126,8 @@ class _Index:
             return
         self.images[wp_id] = Image(url, plain_name(fields.meta.get("_wp_attachment_image_alt")) or "",
                                    fields.excerpt.strip())
+        if _skip(wp_id, "attachment", fields.wp.get("status", "").strip() or None) is None:
+            self.listed.add(wp_id)
         parent = as_int(fields.wp.get("post_parent", "").strip())
         if parent:
             order = as_int(fields.wp.get("menu_order", "").strip()) or 0
@@ -171,7 +175,9 @@ class _Converter:
         wp_id = as_int(values.get("author_id", "")) or synthetic_id(login)
         name = plain_name(values.get("author_display_name")) or login
         author = Author(self._index.site, wp_id, name, login, None, NAME_LISTED, _xml(element))
-        self._logins[login] = author
+        # The posts after it carry it without its XML (stored once, with this record): an author without raw
+        # text that the library already knows is not written again for every post.
+        self._logins[login] = replace(author, raw=None)
         return author
 
     def _term(self, element: etree._Element, name: str) -> ListedTerm | None:
@@ -224,7 +230,9 @@ class _Converter:
             utc, local_text, is_local = local_dates(fields, self._offset)
         author = self._creator(site, fields.creator.strip())
         featured = as_int(fields.meta.get("_thumbnail_id", "").strip()) or None
-        image = self._index.images.get(featured) if featured else None
+        # A featured image that is an attachment of this file arrives as its own Media record (with its size and
+        # type); the post carries a copy only of one that will not, so the library does not write it twice.
+        image = self._index.images.get(featured) if featured and featured not in self._index.listed else None
         content = render_content(fields.content, self._index.images, self._index.attached_to(wp_id))
         return Post(
             site=site, type=post_type, wp_id=wp_id, title=html_to_text(fields.title),

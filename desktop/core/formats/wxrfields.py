@@ -63,9 +63,8 @@ def split_tag(tag: object) -> tuple[str, str]:
 
 def item_type(item: etree._Element) -> str:
     """The item's ``wp:post_type`` ("post" when it has none), found without reading the other fields."""
-    for child in item:
-        tag = child.tag
-        if isinstance(tag, str) and tag.endswith("}post_type") and split_tag(tag)[0] == "wp":
+    for child in item.iterchildren("{*}post_type"):
+        if split_tag(child.tag)[0] == "wp":
             return (child.text or "").strip() or "post"
     return "post"
 
@@ -73,11 +72,15 @@ def item_type(item: etree._Element) -> str:
 def read_fields(item: etree._Element) -> Fields:
     """The fields of one ``<item>``."""
     fields = Fields()
+    wp = fields.wp
     for child in item:
         kind, name = _TAGS.get(child.tag) or split_tag(child.tag)
         text = child.text or ""
         if kind == "wp":
-            _wp_child(fields, child, name, text)
+            if name == "postmeta" or name == "comment":
+                _wp_child(fields, child, name, text)
+            elif name not in wp:  # most children: a plain value, set here without a call
+                wp[name] = text
         elif kind == "":
             _plain_child(fields, child, name, text)
         elif kind == "content" and name == "encoded":

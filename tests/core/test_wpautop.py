@@ -74,7 +74,9 @@ def test_embeds_and_media_become_link_cards():
     for raw, label in [("[embed]https://vimeo.com/1[/embed]", "Video on vimeo.com"),
                        ("https://youtu.be/abc", "Video on youtu.be"),
                        ('[video mp4="https://ex.com/a.mp4"]', "Video on ex.com"),
-                       ('[audio mp3="https://ex.com/a.mp3"][/audio]', "Audio on ex.com")]:
+                       ('[audio mp3="https://ex.com/a.mp3"][/audio]', "Audio on ex.com"),
+                       ("[audio https://ex.com/b.mp3]", "Audio on ex.com"),
+                       ("[video https://ex.com/b.mp4]", "Video on ex.com")]:
         assert label in clean_content(render_content(raw)), raw
 
 

@@ -15,14 +15,20 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QProgressBar, QPushButton, QSizePolicy, QWidget
 
 from desktop.core.formats.site import Phase
-from desktop.core.formats.site_http import SiteClient
 from desktop.core.sites import AddedSite
 from desktop.logs import log
 from desktop.ui.add_site_dialog import AddSiteDialog, checked_address, show_add_site_dialog
 from desktop.ui.drop import DropTarget
 from desktop.ui.library_worker import LibraryWorker
 from desktop.ui.sidebar import SidebarView
-from desktop.ui.site_sync import SiteOutcome, SiteStep, SyncBatch, SyncQueue
+from desktop.ui.site_sync import (
+    ClientFactory,
+    SiteOutcome,
+    SiteStep,
+    SyncBatch,
+    SyncQueue,
+    interruptible_client,
+)
 from desktop.ui.text import plain_label
 
 UPDATE_ALL_KEYS = ("F5", "Ctrl+R")
@@ -88,7 +94,7 @@ class SiteActions(QObject):
     busy_changed = Signal(bool)
 
     def __init__(self, library_path: Path, worker: LibraryWorker, window: QWidget, say: Callable[[str], None],
-                 make_client: Callable[[], SiteClient] = SiteClient) -> None:
+                 make_client: ClientFactory = interruptible_client) -> None:
         super().__init__(window)
         self._window = window
         self._worker = worker

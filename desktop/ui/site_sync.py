@@ -56,13 +56,23 @@ class SyncBatch:
 SyncEvent = SiteStep | SiteOutcome | SyncBatch
 
 
+def interruptible_client(cancel: threading.Event) -> SiteClient:
+    """A client whose waits (a site's Retry-After, back-off) end as soon as the sync is cancelled."""
+    def sleep(seconds: float) -> None:
+        cancel.wait(seconds)
+    return SiteClient(sleep=sleep)
+
+
+ClientFactory = Callable[[threading.Event], SiteClient]
+
+
 def host_of(address: str) -> str:
     """The host (and port) an address or a bare host names, for progress lines."""
     return urlsplit(address if "://" in address else f"//{address}").netloc or address
 
 
 def run_syncs(library_path: Path, addresses: list[str] | None, cancel: threading.Event,
-              make_client: Callable[[], SiteClient] = SiteClient) -> Iterator[SyncEvent]:
+              make_client: ClientFactory = interruptible_client) -> Iterator[SyncEvent]:
     """Sync ``addresses`` (None: every site added by address) on the job's thread, one after another."""
     with Library.open(library_path) as library:
         targets = addresses if addresses is not None else [site.address for site in library.added_sites()]
@@ -70,7 +80,7 @@ def run_syncs(library_path: Path, addresses: list[str] | None, cancel: threading
         for address in targets:
             if cancel.is_set():
                 break
-            outcome = yield from _sync_one(library, address, cancel, make_client())
+            outcome = yield from _sync_one(library, address, cancel, make_client(cancel))
             outcomes.append(outcome)
             yield outcome
         yield SyncBatch(tuple(outcomes), cancel.is_set())
@@ -106,7 +116,7 @@ class SyncQueue(QObject):
     busy_changed = Signal(bool)
 
     def __init__(self, library_path: Path, parent: QObject | None = None,
-                 make_client: Callable[[], SiteClient] = SiteClient) -> None:
+                 make_client: ClientFactory = interruptible_client) -> None:
         super().__init__(parent)
         self._library_path = library_path
         self._make_client = make_client

@@ -2,6 +2,7 @@
 cannot be used; and File ▸ Export…. Every site is the stand-in WordPress site on 127.0.0.1, never the internet."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -195,14 +196,16 @@ def test_update_all_and_update_site_show_edits_made_on_the_site(qtbot, opened_si
 
 def test_cancel_keeps_the_pages_and_update_resumes(qtbot, opened_sites, serve):
     site = serve(450, pages=1)
-    site.fail("/wp/v2/posts", 3, [503], Retry_After="2")  # page 3 keeps the sync waiting long enough to cancel
+    site.fail("/wp/v2/posts", 3, [503], Retry_After="60")  # page 3 keeps the sync waiting: Cancel ends the wait
     window = opened_sites.window()
     add_site(qtbot, window, site.url)
     status = window.sites.status
     qtbot.waitUntil(lambda: "posts page 2/5" in status.label.text(), timeout=10_000)
     assert status.isVisible() and status.bar.maximum() == 5
     QTest.mouseClick(status.cancel_button, Qt.MouseButton.LeftButton)
+    started = time.monotonic()
     wait_for_sync(qtbot, window)
+    assert time.monotonic() - started < 10  # not the minute the site asked for
     assert window.statusBar().currentMessage().endswith("(cancelled; the next sync resumes)")
     qtbot.waitUntil(lambda: window.posts.total > 0)
     assert window.posts.total < 451

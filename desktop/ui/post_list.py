@@ -93,9 +93,12 @@ def _status(row: PostRow) -> str | None:
 
 
 def title_text(row: PostRow) -> str:
-    """The title column: a star when starred, the status when not published ("[Draft] "), a pin when sticky."""
+    """The title column: a star when starred, the status when not published ("[Draft] "), a flag when sticky.
+
+    The flag (U+2691) is in the common system fonts; a pin would need an emoji font.
+    """
     label = _status(row)
-    return (("★ " if row.starred else "") + (f"[{label}] " if label else "") + ("📌 " if row.sticky else "")
+    return (("★ " if row.starred else "") + (f"[{label}] " if label else "") + ("⚑ " if row.sticky else "")
             + (row.title or "(untitled)"))
 
 

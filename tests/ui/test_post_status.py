@@ -27,7 +27,7 @@ def test_drafts_and_scheduled_posts_are_marked(qtbot, qtmodeltester, opened, tmp
     assert shown("draft") == "[Draft] Post draft"
     assert shown("future") == "[Scheduled] Post future"
     assert shown("pending") == "[Pending review] Post pending"
-    assert shown("publish") == "📌 Post publish"
+    assert shown("publish") == "⚑ Post publish"
     font = shown("draft", role=Qt.ItemDataRole.FontRole)
     assert isinstance(font, QFont) and font.italic()
     assert not shown("draft", COL_DATE, Qt.ItemDataRole.FontRole).italic()  # the title says it; once is enough

@@ -2,6 +2,7 @@
 cannot be used; and File ▸ Export…. Every site is the stand-in WordPress site on 127.0.0.1, never the internet."""
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
+from desktop.core.formats.site_http import SiteClient
 from desktop.core.library import Library
 from desktop.ui.add_site_dialog import checked_address
 from desktop.ui.export_dialog import ExportDialog
@@ -89,8 +91,17 @@ def site_key(site: WordPressSite) -> str:
     return f"site:127.0.0.1:{site.port}"
 
 
-def test_add_site_copies_it_into_the_list_and_the_sidebar(qtbot, opened_sites, serve, tmp_path):
+def test_add_site_copies_it_into_the_list_and_the_sidebar(qtbot, opened_sites, serve, tmp_path, monkeypatch):
     site = serve(30, pages=2)
+    gui_thread = threading.get_ident()
+    threads = []
+    get = SiteClient.get
+
+    def watched_get(client, url, *args, **kwargs):
+        threads.append(threading.get_ident())
+        return get(client, url, *args, **kwargs)
+
+    monkeypatch.setattr(SiteClient, "get", watched_get)
     window = opened_sites.window()
     assert "File ▸ Add Site…" in window.empty.text()
     add_site(qtbot, window, site.url)
@@ -103,6 +114,7 @@ def test_add_site_copies_it_into_the_list_and_the_sidebar(qtbot, opened_sites, s
     assert window.sidebar_model.node(window.sidebar_model.index_of(site_key(site))).count == 32
     assert not window.sites.status.isVisible()
     assert window.sites.message is None
+    assert threads and gui_thread not in threads  # the GUI thread never waits on the network
     with Library.open(opened_sites.library) as library:
         assert [s.address for s in library.added_sites()] == [site.url]
     window.post_list.selectRow(0)

@@ -86,6 +86,17 @@ def restructure(root: Element, options: Options) -> None:
             _figure(tag)
     for tag in list(root.iter("blockquote")):
         _quote(tag)
+    for tag in root.xpath(".//a[contains(@class, 'wp-block-file__button')]"):
+        _apart(tag)  # a file block's Download button: a browser sets it apart with CSS
+
+
+def _apart(tag: Element) -> None:
+    """A separator before ``tag`` when it follows other text with nothing between them."""
+    previous, parent = tag.getprevious(), tag.getparent()
+    if previous is not None and not (previous.tail or "").strip():
+        previous.tail = " · "
+    elif previous is None and parent is not None and (parent.text or "").strip():
+        parent.text = parent.text.rstrip() + " · "
 
 
 def _is_gallery(tag: Element) -> bool:

@@ -80,6 +80,12 @@ def test_embeds_and_media_become_link_cards():
         assert label in clean_content(render_content(raw)), raw
 
 
+def test_a_file_blocks_download_button_is_set_apart_from_the_file_name():
+    block = ('<div class="wp-block-file"><a href="https://e.x/a.pdf">File A</a><a href="https://e.x/a.pdf" '
+             'class="wp-block-file__button wp-element-button" download>Download</a></div>')
+    assert ">File A</a> · <a " in clean_content(render_content(f"<!-- wp:file -->\n{block}\n<!-- /wp:file -->"))
+
+
 def test_unknown_shortcodes_keep_their_words_and_prose_brackets_stay():
     html = render_content('[note type="x"]Inner words[/note] and [sic] and [1] and [[caption]] and [plugin-x id=3]')
     assert html == "<p>Inner words and [sic] and [1] and [caption] and</p>"

@@ -6,6 +6,7 @@ import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,9 @@ class Sites:
 
     def added_site(self, address: str) -> AddedSite | None:
         """The site added as ``address`` (or whose host it names), if any."""
+        wanted = _key(address)
         for site in self.added_sites():
-            if address in (site.address, site.host):
+            if wanted in (_key(site.address), site.host.lower()):
                 return site
         return None
 
@@ -58,3 +60,10 @@ class Sites:
                 f"UPDATE posts SET removed_at = ? WHERE site_id = ? AND type = ? AND wp_id IN ({marks}) "
                 "AND removed_at IS NULL", (now, site_id, post_type, *chunk)).rowcount
         return marked
+
+
+def _key(address: str) -> str:
+    """An address as it identifies a site: ``HTTPS://Example.com/blog/`` and ``https://example.com/blog`` match."""
+    text = address.strip()
+    parts = urlsplit(text if "//" in text else f"https://{text}")
+    return f"{parts.netloc.lower()}{parts.path.rstrip('/')}"

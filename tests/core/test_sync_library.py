@@ -117,3 +117,12 @@ def test_usage_errors_exit_2(tmp_path):
     with pytest.raises(SystemExit) as stop:
         cli_run("sync", "--bogus")
     assert stop.value.code == 2
+
+
+def test_the_same_site_typed_differently_is_one_added_site(serve, tmp_path):
+    site = serve(5, pages=0)
+    with Library.open(tmp_path) as library:
+        sync(library, site.url)
+        again = sync(library, site.url.rstrip("/").replace("http://", "HTTP://"))
+        assert (again.new, again.updated) == (0, 0)
+        assert len(library.added_sites()) == 1

@@ -9,7 +9,9 @@
    site's categories, tags and users.
 2. Imports each with ``article-browser import`` in a fresh process and a fresh library, --runs times,
    alternating, and prints each time, the median and spread, the ratio WXR/JSON (the target is at most 1.5)
-   and the peak RSS of the WXR import's processes (the target is at most 300 MB), read from /proc.
+   and the peak RSS of the WXR import's processes (the target is at most 300 MB), read from /proc. It also
+   prints the CPU seconds of each import (its process and the reading process together) and their ratio, a
+   figure that other work on a shared machine disturbs far less than wall time.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import argparse
 import html
 import json
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -202,9 +205,16 @@ def _status_kib(pid: int, field: str) -> int:
     return 0
 
 
-def import_once(path: Path, library: Path) -> tuple[float, int, int]:
-    """Seconds for ``article-browser import path`` in a fresh process; the main process's peak RSS and the
-    peak of the whole process tree together (KiB, sampled every 20 ms)."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # includes the reading process its parent waited for
+    return usage.ru_utime + usage.ru_stime
+
+
+def import_once(path: Path, library: Path) -> tuple[float, float, int, int]:
+    """Seconds for ``article-browser import path`` in a fresh process, the CPU seconds it and its reading
+    process used, the main process's peak RSS and the peak of the process tree together (KiB, sampled every
+    20 ms)."""
+    cpu = _children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "desktop", "--library", str(library), "import", str(path)],
                                cwd=HERE.parent, stdout=subprocess.DEVNULL)
@@ -216,7 +226,7 @@ def import_once(path: Path, library: Path) -> tuple[float, int, int]:
     elapsed = time.perf_counter() - started
     if process.returncode != 0:
         raise SystemExit(f"import of {path} failed with exit status {process.returncode}")
-    return elapsed, main_peak, tree_peak
+    return elapsed, _children_cpu() - cpu, main_peak, tree_peak
 
 
 def _spread(values: list[float]) -> str:
@@ -237,22 +247,27 @@ def main() -> None:
           f"{len(list(rest.glob('*.json')))} files; {args.posts} posts")
     work = Path(tempfile.mkdtemp(prefix="ab-wxr-bench-"))
     times: dict[str, list[float]] = {"json": [], "wxr": []}
+    cpus: dict[str, list[float]] = {"json": [], "wxr": []}
     peaks: list[tuple[int, int]] = []
     try:
         for run in range(args.runs):
             for kind, path in (("json", rest), ("wxr", wxr)):
                 library = work / f"{kind}-{run}"
-                elapsed, main_peak, tree_peak = import_once(path, library)
+                elapsed, cpu, main_peak, tree_peak = import_once(path, library)
                 times[kind].append(elapsed)
+                cpus[kind].append(cpu)
                 if kind == "wxr":
                     peaks.append((main_peak, tree_peak))
-                print(f"run {run + 1} {kind:4}: {elapsed:6.2f} s  ({args.posts / elapsed:,.0f} posts/s)  "
+                print(f"run {run + 1} {kind:4}: {elapsed:6.2f} s  ({args.posts / elapsed:,.0f} posts/s), "
+                      f"CPU {cpu:5.1f} s  "
                       f"peak RSS {main_peak / 1024:.0f} MB (with the reading process {tree_peak / 1024:.0f} MB)",
                       flush=True)
         ratios = [w / j for w, j in zip(times["wxr"], times["json"], strict=True)]
         print(f"REST JSON import: {_spread(times['json'])} s")
         print(f"WXR import:       {_spread(times['wxr'])} s")
         print(f"ratio WXR/JSON:   {_spread(ratios)}  (target <= 1.5)")
+        cpu_ratios = [w / j for w, j in zip(cpus["wxr"], cpus["json"], strict=True)]
+        print(f"CPU seconds: JSON {_spread(cpus['json'])}, WXR {_spread(cpus['wxr'])}; ratio {_spread(cpu_ratios)}")
         print(f"WXR peak RSS:     import process max {max(p[0] for p in peaks) / 1024:.0f} MB, with the reading "
               f"process max {max(p[1] for p in peaks) / 1024:.0f} MB  (target <= 300 MB)")
     finally:

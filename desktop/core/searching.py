@@ -27,7 +27,8 @@ def fts_query(text: str) -> str | None:
     asked for as the index holds it (``fts_text.for_query``): a word from inside a sentence is found.
     """
     parts: list[str] = []
-    tokens = text.replace("\u201c", '"').replace("\u201d", '"').split('"')
+    # A NUL would end the query string early inside SQLite ("unterminated string").
+    tokens = text.replace("\x00", " ").replace("\u201c", '"').replace("\u201d", '"').split('"')
     for index, chunk in enumerate(tokens):
         if index % 2 == 1:  # inside quotes
             phrase, prefix = for_query(" ".join(chunk.split()))

@@ -211,3 +211,14 @@ def test_a_common_word_only_in_the_oldest_posts_is_still_listed_newest_first(mon
         assert library.search_order(flt) == "newest"
         assert [row.wp_id for row in library.list_posts(flt, limit=5)] == [16, 15, 14, 13, 12]
         assert [row.wp_id for row in library.list_posts(flt, limit=5, offset=10)] == [6, 5, 4, 3, 2]
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+       | st.text(alphabet='"*東京ー ANDORNOT 。aé\u0e34ｶ', max_size=20))
+def test_any_typed_text_searches_without_error(text):
+    with Library.in_memory() as library:
+        load(library, [post(1, content={"rendered": TEXTS[1], "protected": False})])
+        flt = PostFilter(search=text)
+        assert library.search_order(flt) in ("relevance", "newest")
+        assert len(library.list_posts(flt)) == library.count_posts(flt) <= 1

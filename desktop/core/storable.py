@@ -13,7 +13,7 @@ import dataclasses
 import re
 from typing import Any, TypeVar
 
-from desktop.core.dates import MAX_UTC_OFFSET, clamp_utc
+from desktop.core.dates import DATE_MAX, DATE_MIN, MAX_UTC_OFFSET
 from desktop.core.records import Record, Skip
 from desktop.core.taxonomy import INT_MAX, INT_MIN
 
@@ -66,8 +66,8 @@ def _value(name: str, value: Any) -> Any:
             items = tuple(_value(name, item) for item in value)
             return value if all(a is b for a, b in zip(items, value, strict=True)) else items
         return _clean(value) if dataclasses.is_dataclass(value) else value
-    if name == "date_utc":
-        clamped = clamp_utc(value)
+    if name == "date_utc":  # room for a UTC offset the library may subtract later (a date taken as local)
+        clamped = min(max(value, DATE_MIN + MAX_UTC_OFFSET), DATE_MAX - MAX_UTC_OFFSET)
         return value if clamped == value else clamped
     if name == "utc_offset":
         return value if abs(value) <= MAX_UTC_OFFSET else None

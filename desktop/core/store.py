@@ -318,8 +318,8 @@ class Store:
         try:
             self.purge_deleted()
         except sqlite3.OperationalError as error:
-            if error.sqlite_errorcode not in _BUSY_CODES:
-                raise
+            if error.sqlite_errorcode & 0xFF not in (*_BUSY_CODES, sqlite3.SQLITE_READONLY):
+                raise  # busy: purged later; read-only: hidden for as long as the window is open
         finally:
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 

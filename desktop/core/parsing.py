@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from desktop.core.formats.jsonstream import JsonFileError, read_json
+from desktop.core.formats.jsonstream import JsonFileError, open_regular, read_json
 from desktop.core.formats.rest_json import classify
 from desktop.core.records import Author, ListedTerm, Media, Post, Record
 from desktop.core.storable import storable
@@ -78,7 +78,7 @@ def _records(path: Path) -> Iterator[Record]:
 
 def is_xml(path: Path) -> bool:
     """Whether a file starts like XML (after a byte-order mark and white space)."""
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:  # a FIFO put in a file's place is refused, not waited on
         head = handle.read(4096)
     return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 

@@ -62,6 +62,8 @@ def start(library_path: Path, settings_path: Path, files: list[Path]) -> int:
         return 1
     if name is not None and instance is None:
         return 0  # the running window imports them and comes to the front
+    # Listen at once: launches in the meantime connect and write; their files are read once the window runs.
+    server = InstanceServer(name, app) if name is not None else None
     log_path = logs.setup()
     logs.log.info("starting with the library in %s", library_path)
     try:
@@ -77,8 +79,7 @@ def start(library_path: Path, settings_path: Path, files: list[Path]) -> int:
     window = MainWindow(library_path, worker, settings)
     reporter = CrashReporter(window)
     logs.install_crash_handler(reporter.crashed.emit, log_path)
-    if name is not None:
-        server = InstanceServer(name, app)
+    if server is not None:
         server.files_received.connect(window.on_files_from_another_launch)
     opener = FileOpenForwarder(app)
     opener.files.connect(window.on_files_from_another_launch)

@@ -16,22 +16,34 @@ from desktop.ui.dialogs import ask_name
 from desktop.ui.library_worker import LibraryWorker
 from desktop.ui.post_list import COL_DATE, COL_TITLE, PostListModel
 from desktop.ui.post_view import PostListView
+from desktop.ui.search_status import SearchStatus
 from desktop.ui.sidebar import NODE_KEY_ROLE, SidebarView
 
-# (column, header order) → the library's order for it; the default sort (newest) is None
+# (column, header order) → the library's order for it; the default sort (newest, or relevance while searching) is None
 ORDERS = {
     (COL_DATE, Qt.SortOrder.AscendingOrder): "oldest",
     (COL_TITLE, Qt.SortOrder.AscendingOrder): "title",
     (COL_TITLE, Qt.SortOrder.DescendingOrder): "title_desc",
 }
+# the library's order → the header's arrow; relevance has none
+INDICATORS = {
+    "newest": (COL_DATE, Qt.SortOrder.DescendingOrder),
+    "oldest": (COL_DATE, Qt.SortOrder.AscendingOrder),
+    "title": (COL_TITLE, Qt.SortOrder.AscendingOrder),
+    "title_desc": (COL_TITLE, Qt.SortOrder.DescendingOrder),
+}
 EXPANDED = ("saved", "sites", "categories", "dates")
 
 
 class Browsing(QObject):
-    """Keeps the list's query in step with the sidebar, the search field and the header's sort."""
+    """Keeps the list's query in step with the sidebar, the search field and the header's sort.
+
+    A search is listed by relevance until the user picks newest first (the sort button, or the Date header);
+    that choice holds while the search is changed, and clearing the search brings back the order from before.
+    """
 
     def __init__(self, worker: LibraryWorker, sidebar: SidebarView, search: QLineEdit, view: PostListView,
-                 node_key: str, parent: QWidget) -> None:
+                 status: SearchStatus, node_key: str, parent: QWidget) -> None:
         super().__init__(parent)
         self._worker = worker
         self._sidebar = sidebar
@@ -40,19 +52,23 @@ class Browsing(QObject):
         self._view = view
         self._posts: PostListModel = view.posts
         self._parent = parent
+        self._status = status
         self.node_key = node_key
         self.nodes: list[NavNode] = []
-        self._sort = (COL_DATE, Qt.SortOrder.DescendingOrder)
+        header = view.horizontalHeader()
+        self._browse_order = ORDERS.get((header.sortIndicatorSection(), header.sortIndicatorOrder()))
+        self._search_order: str | None = None  # while searching; None ranks by relevance
+        self._searching = False
+        self._enter_results = False  # Enter was pressed in the search field before its results came
         worker.navigation_ready.connect(self.on_navigation_ready)
         worker.search_saved.connect(self.on_search_saved)  # a method, so it runs on this (the GUI) thread
         sidebar.selectionModel().currentChanged.connect(self.on_sidebar_current_changed)
         sidebar.rename_requested.connect(self.on_rename_search)
         sidebar.remove_requested.connect(worker.remove_search)
         self._posts.loaded.connect(self.on_posts_loaded)
-        header = view.horizontalHeader()
         header.sortIndicatorChanged.connect(self.on_sort_indicator_changed)
-        self.on_sort_indicator_changed(header.sortIndicatorSection(), header.sortIndicatorOrder())
-        self._posts.set_query(self.current_filter(), ORDERS.get(self._sort))
+        status.order_chosen.connect(self.on_order_chosen)
+        self._query()
 
     def node(self) -> NavNode | None:
         """The selected sidebar entry."""
@@ -91,7 +107,7 @@ class Browsing(QObject):
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
         selection.blockSignals(blocker)
         if (first and self.node_key != "all") or changed:
-            self._posts.set_query(self.current_filter(), self._posts.order)
+            self._query()
 
     def on_sidebar_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         """Another entry selected: filter the list by it (and by the search, if any)."""
@@ -100,24 +116,62 @@ class Browsing(QObject):
         if key is None or node is None or node.filter is None or key == self.node_key:
             return
         self.node_key = key
-        self._posts.set_query(self.current_filter(), self._posts.order)
+        self._query()
+
+    def _query(self) -> None:
+        """List what the sidebar entry and the search text pick, in the order chosen for browsing or searching."""
+        flt = self.current_filter()
+        if bool(flt.search) != self._searching:
+            self._searching = bool(flt.search)
+            self._search_order = None  # each search starts ranked by relevance
+        order = self._search_order if self._searching else self._browse_order
+        self._indicate(order or ("relevance" if self._searching else "newest"))
+        self._posts.set_query(flt, order)
+
+    def _indicate(self, order: str) -> None:
+        """The header's arrow for ``order`` (none for relevance), without sorting again."""
+        header = self._view.horizontalHeader()
+        column, direction = INDICATORS.get(order, (-1, Qt.SortOrder.DescendingOrder))  # then Date starts newest
+        if (header.sortIndicatorSection(), header.sortIndicatorOrder()) != (column, direction):
+            blocker = header.blockSignals(True)
+            header.setSortIndicator(column, direction)
+            header.blockSignals(blocker)
 
     def on_sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
-        """Only date and title sort; clicking another column keeps the current order and its arrow."""
-        if column in (COL_DATE, COL_TITLE):
-            self._sort = (column, order)
+        """A header click (the model has sorted already): only date and title sort; other columns keep the order."""
+        if column not in (COL_DATE, COL_TITLE):
+            self._indicate(self._posts.listed_order)
+        elif self._searching:
+            self._search_order = ORDERS.get((column, order), "newest")
         else:
-            header = self._view.horizontalHeader()
-            blocker = header.blockSignals(True)
-            header.setSortIndicator(*self._sort)
-            header.blockSignals(blocker)
+            self._browse_order = ORDERS.get((column, order))
+
+    def on_order_chosen(self, order: str | None) -> None:
+        """The sort button: this search by relevance (None) or newest first."""
+        self._search_order = order
+        self._query()
 
     def on_search(self) -> None:
         """The search text settled: filter the list by it."""
-        self._posts.set_query(self.current_filter(), self._posts.order)
+        self._query()
+
+    def enter_results(self) -> None:
+        """Enter or Down in the search field: into the list with its first post selected, once it is listed."""
+        if self._posts.loading:
+            self._enter_results = True
+            return
+        self._enter_results = False
+        if self._posts.rowCount():
+            self._view.setFocus()
+            self._view.select_row(0)
 
     def on_posts_loaded(self, _rows: int) -> None:
-        """Say so when a filter matches nothing."""
+        """Show the count and the order; say so when a filter matches nothing; go on into the results if asked."""
+        self._indicate(self._posts.listed_order)
+        self._status.show_list(self._posts.total, bool(self._posts.filter.search), self._posts.listed_order,
+                               self._posts.order)
+        if self._enter_results:
+            self.enter_results()
         if self._posts.total:
             self._view.hide_message()
             return

@@ -23,7 +23,7 @@ from desktop.core.reading import read_post
 class LibraryWorker(QObject):
     """Owns a ``Library`` connection that lives on the worker's thread."""
 
-    page_ready = Signal(int, int, object, int)  # serial, offset, rows, total
+    page_ready = Signal(int, int, object, int, str)  # serial, offset, rows, total, order listed in ("" later)
     navigation_ready = Signal(object)  # list[NavNode]
     counts_ready = Signal(object)  # {"all": n, "unread": n, "starred": n}
     post_ready = Signal(int, object, str, int, bool)  # post id, PostRow or None, HTML, images held back, shown
@@ -75,12 +75,16 @@ class LibraryWorker(QObject):
 
     # -- requests (any thread) -----------------------------------------------------------------------------
     def fetch_page(self, serial: int, flt: PostFilter, order: str | None, offset: int, limit: int) -> None:
-        """Rows ``offset`` to ``offset + limit``; the first page also carries the total count."""
+        """Rows ``offset`` to ``offset + limit``; the first page also carries the total count and the listed order.
+
+        A search asked for by relevance is listed newest first when it has too many matches to rank.
+        """
         def work() -> None:
             library = self._lib()
             rows = library.list_posts(flt, limit=limit, offset=offset, order=order)
             total = library.count_posts(flt) if offset == 0 else -1
-            self.page_ready.emit(serial, offset, rows, total)
+            listed = library.search_order(flt, order) if offset == 0 else ""
+            self.page_ready.emit(serial, offset, rows, total, listed)
         self._call.emit(work)
 
     def fetch_navigation(self) -> None:

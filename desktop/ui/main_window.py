@@ -33,6 +33,7 @@ from desktop.ui.post_actions import PostActions
 from desktop.ui.post_list import PostListModel
 from desktop.ui.post_view import PostListView
 from desktop.ui.reader import ImageLoader, ReaderPane
+from desktop.ui.search_status import SearchStatus
 from desktop.ui.settings import Layout, Settings
 from desktop.ui.sidebar import SidebarModel, SidebarView
 from desktop.ui.site_actions import SiteActions
@@ -67,7 +68,8 @@ class MainWindow(QMainWindow):
         self._restore()
         self.current = CurrentPost(worker, self.reader_pane, self.prefs, self)
         self.post_actions = PostActions(worker, self.post_list, self.current, self.say, self)
-        self.browsing = Browsing(worker, self.sidebar, self.search, self.post_list, self.prefs.node, self)
+        self.browsing = Browsing(worker, self.sidebar, self.search, self.post_list, self.search_status,
+                                 self.prefs.node, self)
         self.sites = SiteActions(library_path, worker, self, self.say)
         self.sites.watch(self.sidebar, self.drop)
         self.statusBar().addPermanentWidget(self.sites.status)
@@ -117,6 +119,8 @@ class MainWindow(QMainWindow):
         spacer = QWidget()
         spacer.setSizePolicy(spacer.sizePolicy().Policy.Expanding, spacer.sizePolicy().Policy.Preferred)
         toolbar.addWidget(spacer)
+        self.search_status = SearchStatus()
+        toolbar.addWidget(self.search_status)
         toolbar.addWidget(self.search)
         self.addToolBar(toolbar)
         self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
@@ -365,11 +369,18 @@ class MainWindow(QMainWindow):
             self.reader.page_down()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        """Escape in the search field clears it and goes back to the list."""
-        if (watched is self.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
-                and event.key() == Qt.Key.Key_Escape):
+        """In the search field, Escape clears it and goes back to the list; Enter or Down go into the results."""
+        if not (watched is self.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)):
+            return False
+        if event.key() == Qt.Key.Key_Escape:
             self.search.clear()
             self.post_list.setFocus()
+            return True
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Down):
+            if self.search_timer.isActive():  # typed and pressed at once: search now, then go in
+                self.search_timer.stop()
+                self.on_search()
+            self.browsing.enter_results()
             return True
         return False
 

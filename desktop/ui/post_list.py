@@ -118,6 +118,7 @@ class PostListModel(QAbstractTableModel):
         self._pending = False
         self._filter = PostFilter()
         self._order: str | None = None
+        self._listed = "newest"  # the order the library answered in
         self._today = date.today()
         worker.page_ready.connect(self.on_page_ready)
         worker.state_changed.connect(self.on_state_changed)
@@ -134,9 +135,17 @@ class PostListModel(QAbstractTableModel):
         return self._order
 
     @property
+    def listed_order(self) -> str:
+        """The order the rows are in, as the library answered: "relevance", "newest", "oldest" or a title order.
+
+        A search asked for by relevance (order None) is listed "newest" when it matches too many posts to rank.
+        """
+        return self._listed
+
+    @property
     def grouped(self) -> bool:
-        """Whether the rows are grouped by date (sorted by date)."""
-        return (self._order or ("relevance" if self._filter.search else "newest")) in GROUPED_ORDERS
+        """Whether the rows are grouped by date (listed by date)."""
+        return self._listed in GROUPED_ORDERS
 
     @property
     def loading(self) -> bool:
@@ -160,15 +169,15 @@ class PostListModel(QAbstractTableModel):
         self._pending = True
         self._worker.fetch_page(self._serial, self._filter, self._order, 0, max(PAGE_SIZE, len(self._items)))
 
-    def on_page_ready(self, serial: int, offset: int, rows: list[PostRow], total: int) -> None:
-        """A page arrived from the worker."""
+    def on_page_ready(self, serial: int, offset: int, rows: list[PostRow], total: int, listed: str) -> None:
+        """A page arrived from the worker (the first one says in which order the rows are listed)."""
         if serial != self._serial:
             return  # the answer to a question no longer asked
         self._pending = False
         if offset == 0:
             self.beginResetModel()
             self._today = date.today()
-            self._items, self._groups, self._total = [], {}, total
+            self._items, self._groups, self._total, self._listed = [], {}, total, listed
             self._filled = dict.fromkeys(self._filled, 0)
             self._append(rows)
             self.endResetModel()
@@ -221,9 +230,11 @@ class PostListModel(QAbstractTableModel):
             self._worker.fetch_page(self._serial, self._filter, self._order, len(self._items), PAGE_SIZE)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        """Column titles."""
+        """Column titles; a click on Date sorts newest first (on other columns, A to Z)."""
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.InitialSortOrderRole:
+            return Qt.SortOrder.DescendingOrder if section == COL_DATE else Qt.SortOrder.AscendingOrder
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -49,6 +49,7 @@ class PostListView(QTableView):
         header.customContextMenuRequested.connect(self.on_header_menu)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self._delegate = GroupDelegate(self)
+        self._roomy: set[int] = set()  # rows given room for a group's label
         self.setItemDelegate(self._delegate)
         self.message = plain_label("", self.viewport())
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -60,7 +61,15 @@ class PostListView(QTableView):
 
     # -- date groups and columns ---------------------------------------------------------------------------
     def on_model_reset(self) -> None:
-        """Make room above each row that begins a date group, for its label."""
+        """Make room above each row that begins a date group, for its label.
+
+        Only there: rows of the list before, grouped differently or not at all, keep no room of theirs.
+        """
+        header = self.verticalHeader()
+        for row in self._roomy:
+            if row < header.count():
+                header.resizeSection(row, header.defaultSectionSize())
+        self._roomy = set()
         self._make_room(self.posts.group_rows())
 
     def on_rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
@@ -71,6 +80,7 @@ class PostListView(QTableView):
         header = self.verticalHeader()
         for row in rows:
             header.resizeSection(row, header.defaultSectionSize() + self._delegate.band_height())
+        self._roomy.update(rows)
 
     def first_visible_column(self) -> int:
         """The leftmost column shown (where a group's label starts)."""

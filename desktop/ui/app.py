@@ -9,10 +9,11 @@ from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import logs
-from desktop.core.library import Library, LibraryError
+from desktop.core.library import LibraryError
 from desktop.paths import resource
 from desktop.ui.library_worker import LibraryWorker
 from desktop.ui.main_window import MainWindow
+from desktop.ui.opening import open_library
 from desktop.ui.single_instance import InstanceError, InstanceServer, claim, server_name
 
 
@@ -66,9 +67,8 @@ def start(library_path: Path, settings_path: Path, files: list[Path]) -> int:
     server = InstanceServer(name, app) if name is not None else None
     log_path = logs.setup()
     logs.log.info("starting with the library in %s", library_path)
-    try:
-        with Library.open(library_path) as library:  # create it, or refuse it before any window shows
-            read_only = library.read_only
+    try:  # create, upgrade or refuse it before the window shows, off the GUI thread (an upgrade takes a while)
+        read_only = open_library(library_path)
     except LibraryError as error:
         logs.log.error("%s", error)
         QMessageBox.critical(None, "Article Browser", str(error))

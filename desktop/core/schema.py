@@ -373,9 +373,7 @@ def header_problem(path: Path) -> str | None:
 
     Every check holds for any file SQLite writes; see https://www.sqlite.org/fileformat.html#the_database_header.
     """
-    with path.open("rb") as handle:
-        header = handle.read(100)
-        size = os.fstat(handle.fileno()).st_size
+    header, size = _read_header(path)
     if not header:
         return None  # an empty file is an empty database
     if len(header) < 100 or not header.startswith(_MAGIC):
@@ -397,6 +395,32 @@ def header_problem(path: Path) -> str | None:
         fields["page count"] = pages * page_size <= size
     bad = [name for name, ok in fields.items() if not ok]
     return f"the library file is damaged (its header's {', '.join(bad)} cannot be right)" if bad else None
+
+
+# WORKAROUND: closing any descriptor of a file drops every POSIX lock the process holds on that file, those of
+# SQLite connections included (https://www.sqlite.org/howtocorrupt.html, section 2.2). A header read that opened
+# and closed the library while the window's connection had it open let another process take itself for the last
+# user and delete the WAL under that connection: the library was damaged. The descriptor that reads headers is
+# therefore never closed: one per file, kept for the life of the process.
+_HEADER_DESCRIPTORS: dict[tuple[int, int], int] = {}
+
+
+def _read_header(path: Path) -> tuple[bytes, int]:
+    """The first 100 bytes of a file and its size, read without closing any descriptor of it."""
+    if os.name == "nt":  # Windows locks are not dropped by closing another handle
+        with path.open("rb") as handle:
+            return handle.read(100), os.fstat(handle.fileno()).st_size
+    info = path.stat()
+    key = (info.st_dev, info.st_ino)
+    descriptor = _HEADER_DESCRIPTORS.get(key)
+    if descriptor is not None:
+        held = os.fstat(descriptor)
+        if held.st_nlink == 0 or (held.st_dev, held.st_ino) != key:  # the file it read was replaced
+            descriptor = None  # left open, not closed: a connection may still hold locks through that file
+    if descriptor is None:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0))
+        _HEADER_DESCRIPTORS[key] = descriptor
+    return os.pread(descriptor, 100, 0), os.fstat(descriptor).st_size
 
 
 def _has_wal(path: Path) -> bool:

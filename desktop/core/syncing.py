@@ -58,6 +58,8 @@ class SyncReport:
 
     def headline(self) -> str:
         """One line: ``example.com: 12 new, 3 updated, 480 unchanged, 1 removed from the site``."""
+        if not (self.new or self.updated or self.unchanged or self.removed or self.failures) and self.ok:
+            return f"{self.name or self.site or self.address}: up to date, no post changed since the last sync"
         parts = [f"{self.new} new", f"{self.updated} updated", f"{self.unchanged} unchanged"]
         if self.removed:
             parts.append(f"{self.removed} removed from the site")

@@ -90,7 +90,7 @@ def test_cli_sync_prints_a_summary_and_sync_without_address_updates_added_sites(
     assert "6 new" in out
     code, out, err = cli_run("sync", "--library", lib)
     assert code == 0, err
-    assert "0 new, 0 updated, 6 unchanged" in out or "0 new, 0 updated" in out
+    assert "up to date, no post changed since the last sync" in out
 
 
 def test_a_page_that_is_not_wordpress_leaves_no_library(serve, tmp_path):
@@ -126,3 +126,10 @@ def test_the_same_site_typed_differently_is_one_added_site(serve, tmp_path):
         again = sync(library, site.url.rstrip("/").replace("http://", "HTTP://"))
         assert (again.new, again.updated) == (0, 0)
         assert len(library.added_sites()) == 1
+
+
+def test_an_address_typed_without_a_scheme_falls_back_to_http(serve, tmp_path):
+    site = serve(3, pages=0)
+    with Library.open(tmp_path) as library:
+        report = sync(library, site.url.removeprefix("http://"))
+        assert report.ok and report.new == 3

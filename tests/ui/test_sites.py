@@ -253,7 +253,7 @@ def test_an_import_waits_for_a_running_sync_and_a_sync_for_a_running_import(qtbo
     assert not window.sites.busy and window.sites.queue.waiting == 1
     wait_for_import(qtbot, window)
     qtbot.waitUntil(lambda: not window.imports.busy and not window.sites.busy and not window.sites.queue.waiting)
-    assert window.statusBar().currentMessage().startswith("Stand-in Site: 0 new")
+    assert window.statusBar().currentMessage().startswith("Stand-in Site: up to date")
 
 
 def test_a_page_that_is_not_wordpress_is_explained_and_changes_nothing(qtbot, opened_sites, serve, tmp_path):

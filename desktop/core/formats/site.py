@@ -108,7 +108,21 @@ def _connect(client: SiteClient, address: str, state: SyncState | None) -> SiteI
         except SiteError as error:
             if error.kind in FATAL_KINDS and error.kind is not ErrorKind.OFFSITE:
                 raise
-    return discover(client, address)
+    return _discover_typed(client, address)
+
+
+def _discover_typed(client: SiteClient, address: str) -> SiteInfo:
+    """``discover``; an address typed without a scheme is tried with https, then with plain http."""
+    try:
+        return discover(client, address)
+    except SiteError as error:
+        if "://" in address.strip() or error.kind not in (ErrorKind.TLS, ErrorKind.UNREACHABLE, ErrorKind.TIMEOUT):
+            raise
+        try:
+            return discover(client, "http://" + address.strip().lstrip("/"))
+        except SiteError:
+            raise SiteError(error.kind, error.url, f"{error.reason}; over plain http it failed too",
+                            error.status) from None
 
 
 def split_array(text: str) -> list[Item]:

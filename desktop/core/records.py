@@ -80,7 +80,7 @@ class Post:
     link: str | None
     author_id: int | None
     excerpt: str
-    content_text: str  # the words of the content, for the search index
+    content_text: str  # the words of the content as the search index takes them (``fts_text.for_index``)
     protected: bool
     featured_media: int | None
     richness: int  # how complete the object is; a richer copy of the same version replaces a poorer one

@@ -430,19 +430,20 @@ def _has_wal(path: Path) -> bool:
         return False
 
 
-def use_wal(conn: sqlite3.Connection, path: Path) -> None:
-    """Switch a new library to WAL, waiting for the file if another process is creating it too.
+def use_wal(conn: sqlite3.Connection, path: Path, schema: str = "main") -> None:
+    """Switch a new library (or its attached ``schema``) to WAL, waiting if another process is creating it too.
 
     The switch needs the file to itself and SQLite does not wait for that; an existing library is WAL already.
     """
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     while True:
         try:
-            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
+            if conn.execute(f"PRAGMA {schema}.journal_mode").fetchone()[0] != "wal":
+                conn.execute(f"PRAGMA {schema}.journal_mode = WAL")
             return
         except sqlite3.OperationalError as error:
-            if ("locked" not in str(error) and "busy" not in str(error)) or time.monotonic() > deadline:
+            if error.sqlite_errorcode not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) \
+                    or time.monotonic() > deadline:
                 raise LibraryError(f"{path}: the library is in use and could not be opened ({error})") from None
             time.sleep(0.05)
 
@@ -473,8 +474,8 @@ def attach_state(conn: sqlite3.Connection, path: Path | None) -> None:
     if path is not None and path.exists():
         _check_state(path)
     conn.execute("ATTACH DATABASE ? AS state", (":memory:" if path is None else str(path),))
-    if path is not None and conn.execute("PRAGMA state.journal_mode").fetchone()[0] != "wal":
-        conn.execute("PRAGMA state.journal_mode = WAL")
+    if path is not None:
+        use_wal(conn, path, "state")  # two processes may be creating the state file at once
     conn.execute("PRAGMA state.synchronous = NORMAL")
     if conn.execute("SELECT count(*) FROM state.sqlite_schema WHERE name = 'saved_searches'").fetchone()[0]:
         return

@@ -160,7 +160,7 @@ class Store:
         author_name = self._author_name(site_id, post.author_id)
         execute(
             "INSERT INTO posts_fts (rowid, title, body, excerpt, author, terms) VALUES (?, ?, ?, ?, ?, ?)",
-            (post_id, for_index(post.title), for_index(post.content_text), for_index(post.excerpt),
+            (post_id, for_index(post.title), post.content_text, for_index(post.excerpt),
              for_index(author_name), for_index(" ".join(names))),
         )
         return "new" if row is None else "updated"

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from desktop.core.fts_text import for_index
 from desktop.core.records import Author, ListedTerm, Media, Post, Record, Skip
 from desktop.core.taxonomy import (
     NAME_EMBEDDED,
@@ -226,7 +227,7 @@ def _post(obj: Mapping[str, Any], wp_id: int, text: str) -> Post:
         link=_str(obj.get("link")),
         author_id=author_id,
         excerpt=html_to_text(_rendered(obj.get("excerpt"))),
-        content_text=search_text(content_html),
+        content_text=for_index(search_text(content_html)),
         protected=isinstance(content, Mapping) and content.get("protected") is True,
         featured_media=featured,
         richness=(2 if content_html else 0) + (1 if embedded else 0),

@@ -34,6 +34,7 @@ from desktop.core.formats.wxrfields import (
     utc_dates,
 )
 from desktop.core.formats.wxrstream import Node, WxrError, looks_like_wxr, read_nodes
+from desktop.core.fts_text import for_index
 from desktop.core.records import Author, ListedTerm, Media, Post, Record, Skip, TermRef
 from desktop.core.taxonomy import NAME_EMBEDDED, NAME_GUESSED, NAME_LISTED, as_int, plain_name
 from lxml import etree  # type: ignore[import-untyped]
@@ -239,7 +240,7 @@ class _Converter:
             date_utc=utc, date_local=local_text, date_is_local=is_local, utc_offset=offset,
             modified=modified_of(fields), slug=fields.wp.get("post_name", "").strip() or None, status=status,
             link=fields.link.strip() or None, author_id=author.wp_id if author else None,
-            excerpt=html_to_text(fields.excerpt), content_text=search_text(content),
+            excerpt=html_to_text(fields.excerpt), content_text=for_index(search_text(content)),
             protected=bool(fields.wp.get("post_password", "").strip()), featured_media=featured,
             richness=1 if fields.content.strip() else 0, terms=tuple(self._refs(fields)),
             authors=(author,) if author else (),

@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         spacer.setSizePolicy(spacer.sizePolicy().Policy.Expanding, spacer.sizePolicy().Policy.Preferred)
         toolbar.addWidget(spacer)
         self.search_status = SearchStatus()
+        self.search_status.setFixedHeight(self.search.sizeHint().height())  # the toolbar must not grow: all moves
         toolbar.addWidget(self.search_status)
         toolbar.addWidget(self.search)
         self.addToolBar(toolbar)

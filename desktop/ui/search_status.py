@@ -43,7 +43,7 @@ class SearchStatus(QWidget):
         self.sort.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.sort.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         # the style's menu arrow hid the end of the text: the text carries its own
-        self.sort.setStyleSheet("QToolButton { padding: 2px 6px; } "
+        self.sort.setStyleSheet("QToolButton { padding: 0px 6px; } "
                                 "QToolButton::menu-indicator { image: none; width: 0px; }")
         menu = QMenu(self.sort)
         self.relevance_action = self._choice(menu, "&Relevance (Best Match First)", None)

@@ -6,6 +6,8 @@ fetched (by ``ImageLoader``, asynchronously, through a disk cache) only for post
 
 from __future__ import annotations
 
+import html as html_text
+import re
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QObject, QStandardPaths, Qt, QUrl, Signal
@@ -36,6 +38,14 @@ from PySide6.QtWidgets import (
 
 TERM_SCHEME = "article-browser"
 CACHE_BYTES = 200 * 1024 * 1024
+TRANSFER_TIMEOUT_MS = 30_000  # an image that has not arrived by then counts as failed
+_SHOWN_IMAGE = re.compile(r'<img src="([^"]*)" alt="([^"]*)">')  # as the core writes a shown image
+_NetworkError = QNetworkReply.NetworkError
+_UNREACHABLE = (_NetworkError.HostNotFoundError, _NetworkError.ConnectionRefusedError,
+                _NetworkError.RemoteHostClosedError, _NetworkError.TimeoutError, _NetworkError.OperationCanceledError,
+                _NetworkError.TemporaryNetworkFailureError, _NetworkError.NetworkSessionFailedError,
+                _NetworkError.UnknownNetworkError, _NetworkError.ProxyConnectionRefusedError,
+                _NetworkError.ProxyNotFoundError, _NetworkError.ProxyTimeoutError)
 LINE_LENGTH_EM = 38  # the text column's width on wide windows, in em of the reading font (~75 characters)
 READING_SCALE = 4 / 3  # reading text against the UI font: a browser's 16 px body against a 12 px UI font
 LINE_HEIGHT = 150  # percent, in every block of text
@@ -102,10 +112,29 @@ img {{ max-width: 100%; }}
 """
 
 
+def failure_reason(error: QNetworkReply.NetworkError, status: int | None) -> str:
+    """Why an image did not arrive, in the user's words, told by the kind of error (not its message)."""
+    if error == _NetworkError.NoError:
+        return "not an image"
+    if error in _UNREACHABLE:
+        return "the site could not be reached"
+    if status == 404 or error == _NetworkError.ContentNotFoundError:
+        return "not found on the site"
+    if error in (_NetworkError.SslHandshakeFailedError, _NetworkError.InsecureRedirectError):
+        return "the secure connection failed"
+    return f"the site answered {status}" if status else "the download failed"
+
+
+def placeholder_html(alt: str) -> str:
+    """The reader's stand-in for an image: its alt text in brackets (``alt`` is HTML-escaped already)."""
+    return f'<span class="image">[image: {alt}]</span>' if alt else '<span class="image">[image]</span>'
+
+
 class ImageLoader(QObject):
     """Downloads images for the reader through a size-capped disk cache; never blocks the GUI thread."""
 
     loaded = Signal(QUrl, QImage)
+    failed = Signal(QUrl, str)  # the image's address and why it did not arrive
 
     def __init__(self, cache_dir: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -128,17 +157,22 @@ class ImageLoader(QObject):
                              QNetworkRequest.CacheLoadControl.PreferCache)
         request.setAttribute(QNetworkRequest.Attribute.CacheSaveControlAttribute, True)
         request.setHeader(QNetworkRequest.KnownHeaders.UserAgentHeader, "ArticleBrowser")
+        request.setTransferTimeout(TRANSFER_TIMEOUT_MS)
         reply = self._network.get(request)
         reply.finished.connect(lambda: self._on_finished(reply, url))
 
     def _on_finished(self, reply: QNetworkReply, url: QUrl) -> None:
         self._pending.discard(url.toString())
         image = QImage()
-        if reply.error() == QNetworkReply.NetworkError.NoError:
+        error = reply.error()
+        if error == _NetworkError.NoError:
             image.loadFromData(QByteArray(reply.readAll()))
+        status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
         reply.deleteLater()
         if not image.isNull():
             self.loaded.emit(url, image)
+        else:
+            self.failed.emit(url, failure_reason(error, status if isinstance(status, int) else None))
 
     def clear(self) -> None:
         """Empty the image cache."""
@@ -150,6 +184,7 @@ class Reader(QTextBrowser):
 
     link_hovered = Signal(str)
     term_clicked = Signal(int)
+    images_failed = Signal(int, int, str)  # images of this post that could not be loaded, of how many, and why
 
     def __init__(self, loader: ImageLoader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -157,12 +192,14 @@ class Reader(QTextBrowser):
         self._images_allowed = False
         self._html = ""
         self._images: dict[str, QImage] = {}  # this post's images that have arrived
+        self._failed: dict[str, str] = {}  # this post's images that will not arrive, and why
         self._zoom = 0
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self.on_anchor_clicked)
         self.highlighted.connect(lambda url: self.link_hovered.emit(url.toString()))
         loader.loaded.connect(self.on_image_loaded)
+        loader.failed.connect(self.on_image_failed)
         self.apply_palette()
 
     def apply_palette(self) -> None:
@@ -187,12 +224,14 @@ class Reader(QTextBrowser):
         self._images_allowed = images_allowed
         self._html = html
         self._images.clear()
+        self._failed.clear()
+        self.document().clear()  # setHtml keeps the last post's resources: stand-ins would hide images
         self._set(html)
         self.verticalScrollBar().setValue(0)
 
     def _set(self, html: str) -> None:
         position = self.verticalScrollBar().value()
-        self.setHtml(html)
+        self.setHtml(self._with_placeholders(html) if self._failed else html)
         self._apply_margins()
         self.verticalScrollBar().setValue(position)
 
@@ -242,7 +281,30 @@ class Reader(QTextBrowser):
         if width > 0 and image.width() > width:
             image = image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
         self._images[url.toString()] = image
+        # The stand-in given to the document while it loaded stays its resource until replaced.
+        self.document().addResource(QTextDocument.ResourceType.ImageResource, url, image)
         self._set(self._html)
+
+    def on_image_failed(self, url: QUrl, reason: str) -> None:
+        """An image of this post will not arrive: show its alt text again, and say so."""
+        key = url.toString()
+        if not self._images_allowed or key in self._failed or key in self._images or key not in self._shown_urls():
+            return
+        self._failed[key] = reason
+        self._set(self._html)
+        reasons = set(self._failed.values())
+        self.images_failed.emit(len(self._failed), len(self._shown_urls()), reasons.pop() if len(reasons) == 1 else "")
+
+    def _shown_urls(self) -> set[str]:
+        """The addresses of the images this post shows (when allowed)."""
+        return {QUrl(html_text.unescape(m.group(1))).toString() for m in _SHOWN_IMAGE.finditer(self._html)}
+
+    def _with_placeholders(self, html: str) -> str:
+        """``html`` with each image that failed back to its alt-text placeholder."""
+        def swap(match: re.Match[str]) -> str:
+            failed = QUrl(html_text.unescape(match.group(1))).toString() in self._failed
+            return placeholder_html(match.group(2)) if failed else match.group(0)
+        return _SHOWN_IMAGE.sub(swap, html)
 
     def on_anchor_clicked(self, url: QUrl) -> None:
         """Web and mail links open in the browser; term links filter the list; anchors scroll."""
@@ -345,7 +407,10 @@ class FindBar(QWidget):
 
 
 class ImagesBar(QWidget):
-    """Offered above a post with images that were not loaded: this post, or always for its site."""
+    """Offered above a post with images that were not loaded: this post, or always for its site.
+
+    After loading, it says how many images could not be loaded, with a button to try again.
+    """
 
     load_once = Signal()
     load_site = Signal()
@@ -353,15 +418,18 @@ class ImagesBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.label = QLabel()
-        once = QPushButton("Load images")
-        always = QPushButton("Always for this site")
-        once.clicked.connect(self.load_once)
-        always.clicked.connect(self.load_site)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setWordWrap(True)
+        self._offers = (QPushButton("Load images"), QPushButton("Always for this site"))
+        self.retry = QPushButton("Try again")
+        self._offers[0].clicked.connect(self.load_once)
+        self._offers[1].clicked.connect(self.load_site)
+        self.retry.clicked.connect(self.load_once)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addWidget(self.label, 1)
-        layout.addWidget(once)
-        layout.addWidget(always)
+        for button in (*self._offers, self.retry):
+            layout.addWidget(button)
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
         self.hide()
@@ -371,7 +439,20 @@ class ImagesBar(QWidget):
         if count:
             self.label.setText(f"Images are not loaded, for your privacy ({count} in this post from "
                                f"{site or 'this site'}).")
+        self._show_buttons(offer=True)
         self.setVisible(bool(count))
+
+    def report_failed(self, failed: int, total: int, reason: str) -> None:
+        """Say that ``failed`` of the post's ``total`` images could not be loaded (``reason`` when they share one)."""
+        some = "The image" if total == 1 else f"{failed} of {total} images"
+        self.label.setText(f"{some} could not be loaded" + (f": {reason}." if reason else "."))
+        self._show_buttons(offer=False)
+        self.show()
+
+    def _show_buttons(self, offer: bool) -> None:
+        for button in self._offers:
+            button.setVisible(offer)
+        self.retry.setVisible(not offer)
 
 
 class ReaderPane(QWidget):
@@ -388,3 +469,4 @@ class ReaderPane(QWidget):
         layout.addWidget(self.images_bar)
         layout.addWidget(self.reader, 1)
         layout.addWidget(self.find_bar)
+        self.reader.images_failed.connect(self.images_bar.report_failed)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, Qt
-from PySide6.QtGui import QAction, QFont, QPainter, QPalette
+from PySide6.QtGui import QAction, QFont, QPainter, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QMenu,
     QStyledItemDelegate,
+    QStyleOptionHeader,
     QStyleOptionViewItem,
     QTableView,
     QWidget,
@@ -19,6 +20,9 @@ from desktop.ui.settings import Settings
 from desktop.ui.text import plain_label
 
 HIDEABLE = (COL_DATE, COL_CATEGORIES, COL_AUTHOR)  # the title always shows
+# Columns beside the title: as wide as their contents, from a floor to a share of the list's width (the title
+# takes the rest, so a narrow list, as with the reader beside it, squeezes them before the title).
+FITTED = {COL_DATE: (60, 0.3), COL_CATEGORIES: (60, 0.2), COL_AUTHOR: (60, 0.16)}
 AUTO_HIDDEN = (COL_CATEGORIES, COL_AUTHOR)  # hidden while empty for the whole list, unless chosen
 
 
@@ -29,6 +33,7 @@ class PostListView(QTableView):
         super().__init__(parent)
         self.posts = model
         self._settings = settings
+        self.setHorizontalHeader(PostListHeader(self))
         self.setModel(model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -97,6 +102,25 @@ class PostListView(QTableView):
             hide = self.posts.column_empty(column)
             if column not in chosen and hide != self.isColumnHidden(column):  # a change relays out the table
                 self.setColumnHidden(column, hide)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Size the columns beside the title to their contents within limits; the title stretches over the rest."""
+        header = self.horizontalHeader()
+        width = self.viewport().width()
+        for column, (floor, share) in FITTED.items():
+            if self.isColumnHidden(column):
+                continue
+            contents = max(self.sizeHintForColumn(column), header.sectionSizeHint(column))
+            fitted = max(floor, min(contents, int(width * share)))
+            if header.sectionSize(column) != fitted:
+                header.resizeSection(column, fitted)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """A wider or narrower list (a window resized, the reader moved beside it): the title keeps the room."""
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.fit_columns()
 
     def apply_chosen_columns(self) -> None:
         """Show or hide the columns the user chose by hand."""
@@ -128,6 +152,7 @@ class PostListView(QTableView):
         chosen[column] = shown
         self._settings.chosen_columns = chosen
         self.setColumnHidden(column, not shown)
+        self.fit_columns()
 
     # -- messages ------------------------------------------------------------------------------------------
     def show_message(self, text: str) -> None:
@@ -161,8 +186,31 @@ class PostListView(QTableView):
         return True
 
 
+class PostListHeader(QHeaderView):
+    """The column titles, with a sort arrow that points the way the list runs: ▼ newest first (descending), ▲ A to Z.
+
+    Qt draws Descending as an up arrow (``SortUp``); readers of mail and file lists expect the opposite.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setSectionsClickable(True)
+        self.setHighlightSections(True)
+
+    def initStyleOptionForIndex(self, option: QStyleOptionHeader, logical_index: int) -> None:  # noqa: N802 - Qt's
+        """Qt's option for the section, with the sort arrow turned to match the order."""
+        super().initStyleOptionForIndex(option, logical_index)
+        flipped = {QStyleOptionHeader.SortIndicator.SortUp: QStyleOptionHeader.SortIndicator.SortDown,
+                   QStyleOptionHeader.SortIndicator.SortDown: QStyleOptionHeader.SortIndicator.SortUp}
+        option.sortIndicator = flipped.get(option.sortIndicator, option.sortIndicator)
+
+
 class GroupDelegate(QStyledItemDelegate):
-    """Draws a date group's label in a band above the first post of the group; the post below it as usual."""
+    """Draws a date group's label in a band above the first post of the group; the post below it as usual.
+
+    The band looks like a header of the list, not part of the post: the window's colour between two rules,
+    never the selection's or the alternating rows' colour (the view fills the whole row with those first).
+    """
 
     def __init__(self, view: PostListView) -> None:
         super().__init__(view)
@@ -174,7 +222,7 @@ class GroupDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
-        """The label band (when the row begins a group), then the cell beneath it."""
+        """The cell (below the label band when the row begins a group), then the band over the row's fill."""
         label = index.data(GROUP_ROLE)
         if not label:
             super().paint(painter, option, index)
@@ -186,7 +234,9 @@ class GroupDelegate(QStyledItemDelegate):
         super().paint(painter, cell, index)
         painter.save()
         palette = self._view.palette()
+        painter.fillRect(band, palette.color(QPalette.ColorGroup.Normal, QPalette.ColorRole.Window))
         painter.setPen(palette.color(QPalette.ColorGroup.Normal, QPalette.ColorRole.Mid))
+        painter.drawLine(band.topLeft(), band.topRight())
         painter.drawLine(band.bottomLeft(), band.bottomRight())
         # Each cell draws its slice of the label, placed from the row's first column, so the label runs on
         # across the columns (the view fills each cell's background before its delegate paints).

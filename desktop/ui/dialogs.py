@@ -11,19 +11,23 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QInputDialog,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop import __version__
 from desktop.core.importer import Summary
-from desktop.ui.text import plain_label
+from desktop.ui.text import plain_label, tooltip
 
 
 def report_headline(summary: Summary) -> str:
@@ -48,8 +52,23 @@ def report_text(summary: Summary) -> str:
     return "\n".join(lines)
 
 
+def short_names(paths: list[Path]) -> dict[Path, str]:
+    """Each path by its file name, with as many parent folders as it takes to tell apart files named alike."""
+    names: dict[Path, str] = {}
+    for path in paths:
+        depth = 1
+        while depth < len(path.parts) and any(
+                other != path and other.parts[-depth:] == path.parts[-depth:] for other in paths):
+            depth += 1
+        names[path] = str(Path(*path.parts[-depth:])) if path.parts else str(path)
+    return names
+
+
 class ImportReport(QDialog):
-    """The files of an import and what happened to each, as copyable text."""
+    """The files of an import and what happened to each, without sideways scrolling.
+
+    A file shows by its name (its full path in a tooltip and in the copied text); the reason wraps.
+    """
 
     def __init__(self, summary: Summary, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,16 +76,38 @@ class ImportReport(QDialog):
         self.text = report_text(summary)
         layout = QVBoxLayout(self)
         layout.addWidget(plain_label(report_headline(summary)))
-        view = QPlainTextEdit(self.text)
-        view.setReadOnly(True)
-        view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        layout.addWidget(view)
+        layout.addWidget(plain_label(summary.headline()))
+        order = {"failed": 0, "cancelled": 1, "skipped": 2, "imported": 3, "unchanged": 4}
+        results = sorted(summary.files, key=lambda r: order.get(r.status, 5))
+        self.files = QTableWidget(len(results), 3)
+        self.files.setHorizontalHeaderLabels(["", "File", "What happened"])
+        self.files.verticalHeader().hide()
+        self.files.setShowGrid(False)
+        self.files.setWordWrap(True)
+        self.files.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.files.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.files.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.files.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        names = short_names([r.path for r in results])
+        top = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+        for row, result in enumerate(results):
+            for column, text in enumerate((result.status.capitalize(), names[result.path], result.reason())):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(top)
+                item.setToolTip(tooltip(str(result.path) if column == 1 else text) or "")
+                self.files.setItem(row, column, item)
+        header = self.files.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.resizeSection(1, min(max(self.files.sizeHintForColumn(1), 120), 260))
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.files.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # wrapped reasons
+        layout.addWidget(self.files)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         copy = buttons.addButton("Copy", QDialogButtonBox.ButtonRole.ActionRole)
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.text))
         buttons.rejected.connect(self.close)
         layout.addWidget(buttons)
-        self.resize(760, 380)
+        self.resize(760, 420)
 
 
 class RawDialog(QDialog):

@@ -91,12 +91,13 @@ class Browsing(QObject):
     def on_navigation_ready(self, nodes: list[NavNode]) -> None:
         """The sidebar's tree arrived: show it and keep the selected entry."""
         first = not self.nodes
+        shown = {node.key for node in self.nodes}  # a section seen before keeps the state the user left it in
         self.nodes = nodes
         selection = self._sidebar.selectionModel()
         blocker = selection.blockSignals(True)
         self._model.set_nodes(nodes)
         for row, node in enumerate(nodes):
-            if node.key in EXPANDED:
+            if node.key in EXPANDED and node.key not in shown:
                 self._sidebar.expand(self._model.index(row, 0))
         index = self._model.index_of(self.node_key)
         changed = not index.isValid()

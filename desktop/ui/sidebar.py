@@ -123,7 +123,10 @@ class SidebarModel(QAbstractItemModel):
 
 
 class SidebarView(QTreeView):
-    """The sidebar's tree: names that stretch, counts that fit; saved searches can be renamed and removed."""
+    """The sidebar's tree: names that stretch, counts that fit; saved searches can be renamed and removed.
+
+    A new tree (after an import or a sync) keeps the branches open that were open, by node key, and the scroll.
+    """
 
     rename_requested = Signal(int, str)  # saved search id, its name now
     remove_requested = Signal(int)  # saved search id
@@ -142,6 +145,35 @@ class SidebarView(QTreeView):
         self.header().setSectionResizeMode(COL_COUNT, QHeaderView.ResizeMode.ResizeToContents)
         self.setAccessibleName("Sidebar")
         self.updatable_hosts: set[str] = set()  # sites added by address: their entries offer Update Site
+        self._expanded: set[str] = set()  # keys of the open branches, while the tree is replaced
+        self._scrolled = 0
+        model.modelAboutToBeReset.connect(self.on_model_about_to_be_reset)
+        model.modelReset.connect(self.on_model_reset)
+
+    def expanded_keys(self) -> set[str]:
+        """The keys of the branches that are open."""
+        keys: set[str] = set()
+        model = self.sidebar_model
+        stack = [model.index(row, COL_NAME) for row in range(model.rowCount())]
+        while stack:
+            index = stack.pop()
+            if model.rowCount(index) and self.isExpanded(index):
+                keys.add(model.data(index, NODE_KEY_ROLE))
+                stack.extend(model.index(row, COL_NAME, index) for row in range(model.rowCount(index)))
+        return keys
+
+    def on_model_about_to_be_reset(self) -> None:
+        """Note which branches are open before the tree goes."""
+        self._expanded = self.expanded_keys()
+        self._scrolled = self.verticalScrollBar().value()
+
+    def on_model_reset(self) -> None:
+        """Open the same branches in the new tree (those that are still there) and scroll back."""
+        for key in self._expanded:
+            index = self.sidebar_model.index_of(key)
+            if index.isValid():
+                self.expand(index)
+        self.verticalScrollBar().setValue(self._scrolled)
 
     def on_context_menu(self, pos: QPoint) -> None:
         """Rename… and Remove for a saved search; Update Site for a site added by address."""

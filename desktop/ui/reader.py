@@ -36,6 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.qt_html import for_qt
+
 TERM_SCHEME = "article-browser"
 CACHE_BYTES = 200 * 1024 * 1024
 TRANSFER_TIMEOUT_MS = 30_000  # an image that has not arrived by then counts as failed
@@ -102,7 +104,8 @@ td.quoted {{ padding-left: {em:.0f}px; padding-right: {em * 0.5:.0f}px; }}
 table.pull {{ margin-top: {em * 0.6:.0f}px; margin-bottom: {em * 1.2:.0f}px; }}
 td.pull {{ font-size: {size * 1.25:.1f}pt; font-style: italic; text-align: center; padding: {em * 0.6:.0f}px;
   border-top: 3px solid {accent}; border-bottom: 3px solid {accent}; border-left: 0px; border-right: 0px; }}
-pre {{ background-color: {card}; font-family: monospace; white-space: pre-wrap; line-height: 135%; }}
+pre {{ font-family: monospace; white-space: pre-wrap; line-height: 135%; margin-top: 0px; margin-bottom: 0px; }}
+td.code {{ background-color: {card}; }}
 code {{ font-family: monospace; }}
 table {{ margin-top: 6px; margin-bottom: {em * 0.8:.0f}px; }}
 td.data, th.data {{ padding: 4px; border-bottom: 1px solid {rule}; }}
@@ -222,11 +225,11 @@ class Reader(QTextBrowser):
     def show_post(self, html: str, images_allowed: bool) -> None:
         """Display a rendered post from the top."""
         self._images_allowed = images_allowed
-        self._html = html
+        self._html = for_qt(html)
         self._images.clear()
         self._failed.clear()
         self.document().clear()  # setHtml keeps the last post's resources: stand-ins would hide images
-        self._set(html)
+        self._set(self._html)
         self.verticalScrollBar().setValue(0)
 
     def _set(self, html: str) -> None:

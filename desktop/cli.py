@@ -245,8 +245,9 @@ def _stats(library: Library, args: argparse.Namespace, out: TextIO, err: TextIO)
     print(f"Posts: {stats['posts']}" + (f" ({kinds})" if kinds else ""), file=out)
     print(f"Unread: {stats['unread']}  Starred: {stats['starred']}", file=out)
     print(f"Sites: {len(stats['sites'])}", file=out)
+    names = library.site_names()
     for host, count in stats["sites"].items():
-        print(printable(f"  {site_label(host)}: {count}"), file=out)
+        print(printable(f"  {site_label(host, names.get(host))}: {count}"), file=out)
     terms = ", ".join(f"{n} {t}" for t, n in stats["terms"].items()) or "none"
     print(f"Terms: {terms}  Authors: {stats['authors']}  Media: {stats['media']}", file=out)
     if stats["first_date_utc"] is not None:

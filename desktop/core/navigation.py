@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,7 +42,7 @@ class NavNode:
 
 
 # The cache is keyed by the code that builds the tree too: an upgrade never shows a tree in an older shape.
-NAVIGATION_VERSION = f"{__version__}/4"
+NAVIGATION_VERSION = f"{__version__}/5"
 
 
 def cached_navigation(library: Library) -> list[NavNode]:
@@ -113,15 +114,19 @@ def navigation(library: Library) -> list[NavNode]:
     return nodes
 
 
-def site_label(host: str) -> str:
-    """How a site is named to the user: its host, or for data that named no site its folder's name.
+def site_label(host: str, name: str | None = None) -> str:
+    """How a site is named to the user: its name and host, its host, or for data that named no site its folder.
 
-    ``local:/home/me/downloads`` → ``downloads (files)``.
+    ``name`` is what the site calls itself (WordPress's blog name, HTML-escaped as WordPress keeps it):
+    ``Stand-in Site (127.0.0.1:8080)``. ``local:/home/me/downloads`` → ``downloads (files)``.
     """
     if host.startswith(LOCAL_PREFIX):
         folder = host[len(LOCAL_PREFIX):]
         return f"{PurePath(folder).name or folder} (files)"
-    return host or "(unknown site)"
+    title = " ".join(html.unescape(name or "").split())
+    if title and host and title.casefold() != host.casefold():
+        return f"{title} ({host})"
+    return host or title or "(unknown site)"
 
 
 def _sites(library: Library) -> NavNode:
@@ -130,9 +135,10 @@ def _sites(library: Library) -> NavNode:
     counts = {host: count for host, count in library.site_counts().items() if count}
     if len(counts) > 1 or any(site.host in counts for site in library.added_sites()):
         ids = library.site_ids()
-        for host, count in sorted(counts.items(), key=lambda item: site_label(item[0]).casefold()):
-            heading.children.append(NavNode(f"site:{host}", site_label(host), count,
-                                            PostFilter(site_id=ids.get(host))))
+        names = library.site_names()
+        labels = {host: site_label(host, names.get(host)) for host in counts}
+        for host, count in sorted(counts.items(), key=lambda item: labels[item[0]].casefold()):
+            heading.children.append(NavNode(f"site:{host}", labels[host], count, PostFilter(site_id=ids.get(host))))
     return heading
 
 
@@ -144,14 +150,15 @@ def _terms(library: Library, taxonomy: str, key: str, label: str, counts: dict[i
             by_site.setdefault(term.site, []).append(term)
     heading = NavNode(key, label)
     sites = library.site_ids()
+    names = library.site_names() if len(by_site) > 1 else {}
     site_counts = library.site_counts() if len(by_site) > 1 else {}
     for host, site_terms in sorted(by_site.items()):
         rows = [(t.id, t.wp_id, t.parent_wp_id, _term_label(t), t.count) for t in site_terms]
         children = [_term_node(library, root, taxonomy) for root in build_tree(rows)]
         if len(by_site) > 1:
             site_filter = PostFilter(site_id=sites.get(host))
-            heading.children.append(NavNode(f"{key}:{host}", site_label(host), site_counts.get(host, 0),
-                                            site_filter, children))
+            heading.children.append(NavNode(f"{key}:{host}", site_label(host, names.get(host)),
+                                            site_counts.get(host, 0), site_filter, children))
         else:
             heading.children.extend(children)
     if taxonomy == CATEGORY and heading.children:

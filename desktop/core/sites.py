@@ -31,6 +31,11 @@ class Sites:
             "ORDER BY host").fetchall()
         return [AddedSite(*row) for row in rows]
 
+    def site_names(self) -> dict[str, str]:
+        """The name each site gave itself (filled by sync), by host; sites that never said are left out."""
+        return dict(self._conn.execute(
+            "SELECT host, name FROM sites WHERE name IS NOT NULL AND trim(name) != ''").fetchall())
+
     def added_site(self, address: str) -> AddedSite | None:
         """The site added as ``address`` (or whose host it names), if any."""
         wanted = _key(address)

@@ -15,6 +15,7 @@ from typing import TextIO
 
 from desktop.core.export import SUFFIXES, ExportProgress, ExportResult, ImagePolicy, export, selected_entries
 from desktop.core.export.runner import Writer, run_export
+from desktop.core.export.titles import export_title
 from desktop.core.library import Library, PostFilter
 from desktop.paths import cache_dir, settings_file
 
@@ -39,7 +40,8 @@ def add_export_parser(commands: argparse._SubParsersAction, common: argparse.Arg
     exp.add_argument("ids", nargs="*", type=int, metavar="ID", help="library ids (the first column of 'list')")
     exp.add_argument("--format", required=True, choices=FORMAT_CHOICES)
     exp.add_argument("--output", required=True, type=Path, metavar="PATH", help="the file or folder to write")
-    exp.add_argument("--title", default="Articles", help="the title of a book, PDF or HTML index")
+    exp.add_argument("--title", help="the title of a book, PDF or HTML index (default: named after what is "
+                                      "exported: the category, the search, the site…; else 'Articles')")
     exp.add_argument("--search", metavar="QUERY", help="the posts a full-text search finds, best match first")
     exp.add_argument("--category", metavar="NAME|SLUG", help="posts in this category or its subcategories")
     exp.add_argument("--uncategorized", action="store_true", help="posts without any category")
@@ -87,6 +89,7 @@ def _policy(no_images: bool) -> ImagePolicy:
 def export_command(library: Library, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``export``; 0 when the output was written, 1 when it could not be."""
     if args.ids:
+        flt: PostFilter | str | None = None
         entries = selected_entries(library, ids=args.ids)
         missing = len(set(args.ids)) - len(entries)
         if missing:
@@ -100,14 +103,15 @@ def export_command(library: Library, args: argparse.Namespace, out: TextIO, err:
         entries = selected_entries(library, flt=flt)
     output = args.output.expanduser().absolute()
     images = _policy(args.no_images)
+    title = args.title or export_title(library, flt if isinstance(flt, PostFilter) else None, ids=args.ids)
     if args.format == "pdf":
         from desktop.ui.export_pdf import PdfWriter, ensure_gui
 
         ensure_gui()
-        writer: Writer = PdfWriter(args.title)
+        writer: Writer = PdfWriter(title)
         events = run_export(library, entries, writer, output, images=images)
     else:
-        events = export(library, args.format, output, entries, title=args.title, images=images)
+        events = export(library, args.format, output, entries, title=title, images=images)
     return _report(events, args.format, out, err)
 
 

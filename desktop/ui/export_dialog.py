@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.export import ExportProgress, ExportResult, make_writer, run_export, selected_entries
 from desktop.core.export.runner import RecordWriter, Writer
+from desktop.core.export.titles import DEFAULT_TITLE, export_title
 from desktop.core.library import Library, LibraryError, PostFilter
 from desktop.ui.export_images import image_policy
 from desktop.ui.export_pdf import PdfWriter
@@ -90,7 +91,11 @@ def show_export_dialog(parent: QWidget, library_path: Path, selected_ids: Sequen
 
 
 class ExportDialog(QDialog):
-    """Export the selected posts, the current list or a saved search."""
+    """Export the selected posts, the current list or a saved search.
+
+    The title starts as what is exported is called (the category, ``Search: words``, the saved search…) and
+    follows the choice of what to export until the user types a title of their own.
+    """
 
     def __init__(self, library_path: Path, selected_ids: Sequence[int], current: PostFilter, *,
                  settings_path: Path | None = None, cache_folder: Path | None = None,
@@ -105,16 +110,12 @@ class ExportDialog(QDialog):
 
         self.what = QComboBox()
         self._sources: list[tuple[tuple[int, ...], PostFilter | None]] = []
-        if selected_ids:
-            count = len(selected_ids)
-            self._add_source(f"The selected post{'s' if count > 1 else ''} ({count})", tuple(selected_ids), None)
-        self._add_source("The current list", (), current)
-        for name, flt in self._saved_searches():
-            self._add_source(f"Saved search: {name}", (), flt)
+        self._titles: list[str] = []  # the title each source suggests
+        self._library_titles(selected_ids, current)
         self.format = QComboBox()
         for choice in FORMATS:
             self.format.addItem(choice.label)
-        self.title = QLineEdit("Articles")
+        self.title = QLineEdit(self._titles[0] if self._titles else DEFAULT_TITLE)
         self.destination = QLineEdit()
         choose = QPushButton("Choose…")
         choose.clicked.connect(self.on_choose_clicked)
@@ -141,20 +142,40 @@ class ExportDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
         self.format.currentIndexChanged.connect(self.on_format_changed)
+        self.what.currentIndexChanged.connect(self.on_source_changed)
+        self._suggested = self.title.text()
         self.on_format_changed()
         self.resize(520, self.sizeHint().height())
 
-    def _add_source(self, label: str, ids: tuple[int, ...], flt: PostFilter | None) -> None:
+    def _add_source(self, label: str, ids: tuple[int, ...], flt: PostFilter | None, title: str) -> None:
         self.what.addItem(label)
         self._sources.append((ids, flt))
+        self._titles.append(title)
 
-    def _saved_searches(self) -> list[tuple[str, PostFilter]]:
-        """The library's saved searches (read once, on opening)."""
+    def _library_titles(self, selected_ids: Sequence[int], current: PostFilter) -> None:
+        """The sources to export (the saved searches read once, on opening) and the title each suggests."""
         try:
             with Library.open(self._library_path, create=False) as library:
-                return [(search.name, search.post_filter) for search in library.saved_searches()]
-        except LibraryError:
-            return []
+                if selected_ids:
+                    count = len(selected_ids)
+                    self._add_source(f"The selected post{'s' if count > 1 else ''} ({count})",
+                                     tuple(selected_ids), None, export_title(library, ids=selected_ids))
+                self._add_source("The current list", (), current, export_title(library, current))
+                for search in library.saved_searches():
+                    self._add_source(f"Saved search: {search.name}", (), search.post_filter,
+                                     export_title(library, search.post_filter, saved_search=search.name))
+        except LibraryError:  # the export itself will say what is wrong with the library
+            if not self._sources:
+                if selected_ids:
+                    self._add_source(f"The selected posts ({len(selected_ids)})", tuple(selected_ids), None,
+                                     DEFAULT_TITLE)
+                self._add_source("The current list", (), current, DEFAULT_TITLE)
+
+    def on_source_changed(self) -> None:
+        """Another choice of what to export: its title, unless the user typed one."""
+        if self.title.text().strip() in (self._suggested, ""):
+            self._suggested = self._titles[self.what.currentIndex()]
+            self.title.setText(self._suggested)
 
     @property
     def choice(self) -> FormatChoice:
@@ -191,7 +212,8 @@ class ExportDialog(QDialog):
             self.status.setText("Choose where to save the export.")
             return
         ids, flt = self._sources[self.what.currentIndex()]
-        request = Request(ids, flt, self.choice, Path(text).expanduser(), self.title.text().strip() or "Articles")
+        title = self.title.text().strip() or self._titles[self.what.currentIndex()]
+        request = Request(ids, flt, self.choice, Path(text).expanduser(), title)
         args = (self._library_path, request, self._settings_path, self._cache_folder)
         self.job = GeneratorJob(lambda cancel: run_request(*args, cancel), self)
         self.job.progress.connect(self.on_job_progress)

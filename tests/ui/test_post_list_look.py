@@ -110,3 +110,26 @@ def test_the_title_takes_the_width_when_the_reader_is_beside_the_list(qtbot, ope
     assert header.sectionSize(COL_AUTHOR) >= view.sizeHintForColumn(COL_AUTHOR) or \
         header.sectionSize(COL_AUTHOR) >= 0.16 * view.viewport().width() - 1
     assert header.sectionSize(COL_TITLE) >= 0.4 * view.viewport().width()
+
+
+def test_only_rows_that_begin_a_group_are_taller(qtbot, opened, tmp_path):
+    window = opened.window()
+    window.import_paths([write_json(tmp_path / "p.json", [
+        post(i, date_gmt=stamp(20 * i), title={"rendered": f"Harbour note {i}"}) for i in range(1, 9)])])
+    wait_for_import(qtbot, window)
+    view, posts = window.post_list, window.posts
+
+    def tall_rows() -> list[int]:
+        default = view.verticalHeader().defaultSectionSize()
+        return [r for r in range(posts.rowCount()) if view.rowHeight(r) > default]
+
+    def group_starts() -> list[int]:
+        return [r for r in range(posts.rowCount()) if posts.index(r, 0).data(GROUP_ROLE)]
+
+    assert len(group_starts()) > 2 and tall_rows() == group_starts()
+    window.search.setText("harbour")  # ranked by relevance: no date groups, so no row keeps a label's room
+    qtbot.waitUntil(lambda: not posts.loading and posts.listed_order == "relevance", timeout=5000)
+    assert group_starts() == [] and tall_rows() == []
+    window.search.clear()
+    qtbot.waitUntil(lambda: not posts.loading and posts.grouped, timeout=5000)
+    assert tall_rows() == group_starts() != []

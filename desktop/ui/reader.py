@@ -447,8 +447,13 @@ class ImagesBar(QWidget):
 
     def report_failed(self, failed: int, total: int, reason: str) -> None:
         """Say that ``failed`` of the post's ``total`` images could not be loaded (``reason`` when they share one)."""
-        some = "The image" if total == 1 else f"{failed} of {total} images"
-        self.label.setText(f"{some} could not be loaded" + (f": {reason}." if reason else "."))
+        if total == 1:
+            said = "The image could not be loaded"
+        elif failed >= total:
+            said = f"None of the {total} images could be loaded"
+        else:
+            said = f"{failed} of {total} images could not be loaded"
+        self.label.setText(said + (f": {reason}." if reason else "."))
         self._show_buttons(offer=False)
         self.show()
 

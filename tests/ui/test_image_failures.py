@@ -86,6 +86,21 @@ def test_images_that_fail_keep_their_alt_text_and_the_bar_says_so(qtbot, opened,
     assert _shown(window, f"{flaky.base}/ok.png").width() == 40
 
 
+def test_when_no_image_arrives_the_bar_says_none_could_be_loaded(qtbot, opened, tmp_path, flaky):
+    content = f'<img src="{flaky.base}/missing.png" alt="canola"><img src="{flaky.base}/gone.png" alt="pier">'
+    window = opened.window()
+    window.import_paths([write_json(tmp_path / "p.json", [
+        post(1, link=f"{flaky.base}/post-1/", content={"rendered": content})])])
+    wait_for_import(qtbot, window)
+    window.post_list.selectRow(0)
+    qtbot.waitUntil(lambda: window.reader_pane.images_bar.isVisible())
+    window.reader_pane.images_bar.load_once.emit()
+    bar = window.reader_pane.images_bar
+    qtbot.waitUntil(lambda: bar.label.text() == "None of the 2 images could be loaded: not found on the site.",
+                    timeout=10_000)
+    assert "[image: canola]" in window.reader.toPlainText() and "[image: pier]" in window.reader.toPlainText()
+
+
 def test_an_image_that_arrives_is_drawn_after_its_stand_in(qtbot, opened, tmp_path, flaky):
     window = opened.window()
     window.import_paths([write_json(tmp_path / "p.json", [

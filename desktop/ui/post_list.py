@@ -42,7 +42,7 @@ def compact_date(row: PostRow, now: datetime | None = None) -> str:
         return moment.strftime("%H:%M")
     if moment.year == now.year:
         return moment.strftime("%d %b")
-    return moment.strftime("%Y-%m-%d")
+    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"  # strftime drops the zeros of year 1
 
 
 def local_day(row: PostRow) -> date | None:
@@ -61,11 +61,13 @@ def local_day(row: PostRow) -> date | None:
 
 
 def group_label(row: PostRow, today: date) -> str:
-    """The date group a post falls in: Today, Yesterday, This Week, or its month ("March 2024")."""
+    """The date group a post falls in: Upcoming, Today, Yesterday, This Week, or its month ("March 2024")."""
     day = local_day(row)
     if day is None:
         return "No Date"
-    if day >= today:
+    if day > today:
+        return "Upcoming"  # scheduled posts, and dates from the future
+    if day == today:
         return "Today"
     if day == today - timedelta(days=1):
         return "Yesterday"

@@ -140,7 +140,7 @@ def _child_stalls(library: Path, settings: Path, corpus: Path) -> None:
             return
         heartbeat.stop()
         print(f"ticks\t{len(heartbeat.gaps)}\nmax_gap\t{heartbeat.longest}\nelapsed\t{heartbeat.elapsed()}")
-        print(f"status\t{window.status.text()}")
+        print(f"status\t{window.import_status.label.text() or window.statusBar().currentMessage()}")
         app.quit()
 
     QTimer.singleShot(200, begin)

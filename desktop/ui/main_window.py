@@ -357,10 +357,11 @@ class MainWindow(QMainWindow):
         if self.current.post_id is None:
             return
         number = self.posts.row_for(self.current.post_id)
-        if number is None and not self.posts.loading:
-            self.current.clear()
-        elif number is not None:
+        if number is not None:
             self.post_list.select_row(number)
+        # Otherwise the post is further down a re-sorted list, or outside the new one: the reader keeps it, as a
+        # mail client keeps the open message, rather than going blank under the reader's eyes (deleting a
+        # post chooses the next one itself).
 
     def on_read_on(self) -> None:
         """Space: the next screen of the post, or the next unread post at its end."""

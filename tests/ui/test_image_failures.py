@@ -66,14 +66,14 @@ def test_images_that_fail_keep_their_alt_text_and_the_bar_says_so(qtbot, opened,
         post(1, link=f"{flaky.base}/post-1/", content={"rendered": content})])])
     wait_for_import(qtbot, window)
     window.post_list.selectRow(0)
-    qtbot.waitUntil(lambda: "[image: canola]" in window.reader.toPlainText())
+    qtbot.waitUntil(lambda: "[image: canola]" in window.reader.toPlainText(), timeout=20_000)
     bar = window.reader_pane.images_bar
 
-    qtbot.waitUntil(lambda: window.posts.post(0).read and not window.posts.loading)
+    qtbot.waitUntil(lambda: window.posts.post(0).read and not window.posts.loading, timeout=20_000)
 
     bar.load_once.emit()
     qtbot.waitUntil(lambda: "2 of 3 images could not be loaded" in bar.label.text()
-                    and _shown(window, f"{flaky.base}/ok.png").width() == 40, timeout=10_000)
+                    and _shown(window, f"{flaky.base}/ok.png").width() == 40, timeout=20_000)
     text = window.reader.toPlainText()
     assert "[image: canola]" in text and "[image: Boardwalk & pier]" in text and "[image: teal]" not in text
     assert bar.isVisible() and bar.retry.isVisible()
@@ -82,9 +82,9 @@ def test_images_that_fail_keep_their_alt_text_and_the_bar_says_so(qtbot, opened,
     flaky.stop()  # now nothing answers: the image that arrived comes from the cache, the others fail again
     bar.retry.click()
     qtbot.waitUntil(lambda: bar.label.text() == "2 of 3 images could not be loaded: the site could not be reached."
-                    and "[image: canola]" in window.reader.toPlainText(), timeout=10_000)
+                    and "[image: canola]" in window.reader.toPlainText(), timeout=20_000)
     # The cached image is read asynchronously too: it may land after the failures have been counted.
-    qtbot.waitUntil(lambda: _shown(window, f"{flaky.base}/ok.png").width() == 40, timeout=10_000)
+    qtbot.waitUntil(lambda: _shown(window, f"{flaky.base}/ok.png").width() == 40, timeout=20_000)
 
 
 def test_when_no_image_arrives_the_bar_says_none_could_be_loaded(qtbot, opened, tmp_path, flaky):
@@ -94,11 +94,11 @@ def test_when_no_image_arrives_the_bar_says_none_could_be_loaded(qtbot, opened, 
         post(1, link=f"{flaky.base}/post-1/", content={"rendered": content})])])
     wait_for_import(qtbot, window)
     window.post_list.selectRow(0)
-    qtbot.waitUntil(lambda: window.reader_pane.images_bar.isVisible())
+    qtbot.waitUntil(lambda: window.reader_pane.images_bar.isVisible(), timeout=20_000)
     window.reader_pane.images_bar.load_once.emit()
     bar = window.reader_pane.images_bar
     qtbot.waitUntil(lambda: bar.label.text() == "None of the 2 images could be loaded: not found on the site.",
-                    timeout=10_000)
+                    timeout=20_000)
     assert "[image: canola]" in window.reader.toPlainText() and "[image: pier]" in window.reader.toPlainText()
 
 
@@ -110,9 +110,9 @@ def test_an_image_that_arrives_is_drawn_after_its_stand_in(qtbot, opened, tmp_pa
     wait_for_import(qtbot, window)
     window.post_list.selectRow(window.posts.row_for(next(
         window.posts.post(r).id for r in range(2) if window.posts.post(r).wp_id == 1)))
-    qtbot.waitUntil(lambda: window.reader_pane.images_bar.isVisible())
+    qtbot.waitUntil(lambda: window.reader_pane.images_bar.isVisible(), timeout=20_000)
     window.reader_pane.images_bar.load_once.emit()
-    qtbot.waitUntil(lambda: _shown(window, f"{flaky.base}/ok.png").width() == 40, timeout=5000)
+    qtbot.waitUntil(lambda: _shown(window, f"{flaky.base}/ok.png").width() == 40, timeout=20_000)
     assert not window.reader_pane.images_bar.isVisible()
 
 
@@ -123,9 +123,9 @@ def test_the_only_image_not_found_is_told_by_its_status(qtbot, opened, tmp_path,
         post(1, link=f"{flaky.base}/post-1/", content={"rendered": content})])])
     wait_for_import(qtbot, window)
     window.post_list.selectRow(0)
-    qtbot.waitUntil(lambda: window.reader_pane.images_bar.isVisible())
+    qtbot.waitUntil(lambda: window.reader_pane.images_bar.isVisible(), timeout=20_000)
     window.reader_pane.images_bar.load_once.emit()
     bar = window.reader_pane.images_bar
-    qtbot.waitUntil(lambda: bar.label.text() == "The image could not be loaded: not found on the site.", timeout=10_000)
+    qtbot.waitUntil(lambda: bar.label.text() == "The image could not be loaded: not found on the site.", timeout=20_000)
     assert "[image: canola]" in window.reader.toPlainText()
 

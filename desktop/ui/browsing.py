@@ -179,7 +179,8 @@ class Browsing(QObject):
         node = self.node()
         query = self._search.text().strip()
         if query:
-            text = f"Nothing matches “{query}”" + (f" in {node.label}" if node and node.key != "all" else "")
+            shown = query if query[:1] in "\"“" else f"“{query}”"  # a quoted phrase keeps its own quotes
+            text = f"Nothing matches {shown}" + (f" in {node.label}" if node and node.key != "all" else "")
         else:
             text = f"No posts in {node.label}" if node is not None else "No posts"
         self._view.show_message(text)

@@ -40,7 +40,11 @@ def report_headline(summary: Summary) -> str:
             parts.append(f"{counts[key]} file{'s' if counts[key] != 1 else ''} {verb}")
     if not parts:
         return "Every file was imported."
-    return "; ".join(parts) + ". Everything else is in the library."
+    imported = counts["files_imported"] + counts["files_unchanged"]
+    if not imported:
+        return "; ".join(parts) + ". Nothing was added to the library."
+    rest = "The other file is" if imported == 1 else f"The other {imported} files are"
+    return "; ".join(parts) + f". {rest} in the library."
 
 
 def report_text(summary: Summary) -> str:

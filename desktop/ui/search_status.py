@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QWidget
 
 from desktop.ui.text import plain_label
@@ -46,8 +46,12 @@ class SearchStatus(QWidget):
         self.sort.setStyleSheet("QToolButton { padding: 0px 6px; } "
                                 "QToolButton::menu-indicator { image: none; width: 0px; }")
         menu = QMenu(self.sort)
-        self.relevance_action = self._choice(menu, "&Relevance (Best Match First)", None)
-        self.newest_action = self._choice(menu, "&Newest First", "newest")
+        choices = QActionGroup(menu)  # one order at a time: radio items, not check boxes
+        choices.setExclusive(True)
+        self.relevance_action = self._choice(menu, "&Relevance (best match first)", None)
+        self.newest_action = self._choice(menu, "&Newest first", "newest")
+        choices.addAction(self.relevance_action)
+        choices.addAction(self.newest_action)
         self.sort.setMenu(menu)
         self.sort.hide()
         layout = QHBoxLayout(self)

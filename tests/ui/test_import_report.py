@@ -39,3 +39,15 @@ def test_the_report_names_files_and_wraps_reasons(qtbot, opened, tmp_path):
     assert not tree.horizontalScrollBar().isVisible()
     reason = tree.visualItemRect(cells[0][2])
     assert reason.height() > 1.5 * tree.fontMetrics().height()  # the long reason wraps onto more lines
+
+
+def test_the_headline_never_claims_files_that_do_not_exist():
+    from pathlib import Path
+
+    from desktop.core.importer import FileResult, Summary
+    from desktop.ui.dialogs import report_headline
+
+    missing = FileResult(Path("gone.json"), error="no such file or folder")
+    assert report_headline(Summary([missing])) == "1 file could not be imported. Nothing was added to the library."
+    two = Summary([missing, FileResult(Path("a.json"), new=3), FileResult(Path("b.json"), new=1)])
+    assert report_headline(two) == "1 file could not be imported. The other 2 files are in the library."

@@ -50,7 +50,12 @@ class ImportStatus(QWidget):
                            f"{event.files_total} files · {event.posts_done:,} posts")
 
     def finished(self, summary: Summary) -> None:
-        """Keep the summary reachable; open the report at once when anything failed or was skipped."""
+        """Keep the summary reachable; open the report at once when anything failed or was skipped.
+
+        While a report is still open, the next import's files join it instead of replacing what it explains.
+        """
+        if self.summary is not None and self.report is not None and self.report.isVisible():
+            summary = Summary([*self.summary.files, *summary.files])
         self.summary = summary
         self.report_button.setToolTip(tooltip(summary.headline()) or "")
         self.report_button.show()

@@ -51,3 +51,18 @@ def test_the_headline_never_claims_files_that_do_not_exist():
     assert report_headline(Summary([missing])) == "1 file could not be imported. Nothing was added to the library."
     two = Summary([missing, FileResult(Path("a.json"), new=3), FileResult(Path("b.json"), new=1)])
     assert report_headline(two) == "1 file could not be imported. The other 2 files are in the library."
+
+
+def test_a_second_import_joins_the_report_still_open(qtbot, opened, tmp_path):
+    from tests.ui.conftest import wait_for_import
+
+    window = opened.window()
+    (tmp_path / "broken.json").write_text("[{", encoding="utf-8")
+    window.import_paths([tmp_path / "broken.json"])
+    wait_for_import(qtbot, window)
+    qtbot.waitUntil(lambda: window.import_status.report is not None and window.import_status.report.isVisible())
+    (tmp_path / "other.json").write_text("{", encoding="utf-8")
+    window.import_paths([tmp_path / "other.json"])
+    wait_for_import(qtbot, window)
+    qtbot.waitUntil(lambda: len(window.import_status.summary.files) == 2)
+    assert {f.path.name for f in window.import_status.summary.files} == {"broken.json", "other.json"}

@@ -51,3 +51,22 @@ def post(wp_id: int = 1, site: str = "example.com", **fields) -> dict:
 def write_json(path: Path, value) -> Path:
     path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def serve():
+    """Start stand-in WordPress sites on 127.0.0.1 (``tests/core/wpserver.py``); stopped after the test."""
+    from tests.core.wpserver import WordPressSite
+
+    servers = []
+
+    def start(*args, tls=None, **kwargs):
+        site = WordPressSite(*args, **kwargs)
+        server, _ = site.serve(tls)
+        servers.append(server)
+        return site
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

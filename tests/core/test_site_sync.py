@@ -39,25 +39,9 @@ from desktop.core.formats.site_http import (
     same_site,
 )
 from desktop.core.records import Author, ListedTerm, Media, Post
-from tests.core.wpserver import WordPressSite
 
 EMBED = "author,wp:featuredmedia,wp:term"
 
-
-@pytest.fixture
-def serve():
-    servers = []
-
-    def start(*args, tls=None, **kwargs) -> WordPressSite:
-        site = WordPressSite(*args, **kwargs)
-        server, _ = site.serve(tls)
-        servers.append(server)
-        return site
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
 
 
 class Sleeps(list):

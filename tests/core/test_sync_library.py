@@ -11,23 +11,6 @@ from desktop.core.formats.site_http import Limits, SiteClient
 from desktop.core.library import Library, PostFilter
 from desktop.core.syncing import SyncReport, sync_into
 from tests.conftest import write_json
-from tests.core.wpserver import WordPressSite
-
-
-@pytest.fixture
-def serve():
-    servers = []
-
-    def start(*args, **kwargs) -> WordPressSite:
-        site = WordPressSite(*args, **kwargs)
-        server, _ = site.serve()
-        servers.append(server)
-        return site
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
 
 
 def client() -> SiteClient:

@@ -23,21 +23,6 @@ from tests.ui.conftest import drop, wait_for_import
 SHOTS = os.environ.get("ARTICLE_BROWSER_SHOTS")  # a folder to save screenshots in, when set
 
 
-@pytest.fixture
-def serve():
-    servers = []
-
-    def start(*args, **kwargs) -> WordPressSite:
-        site = WordPressSite(*args, **kwargs)
-        server, _ = site.serve()
-        servers.append(server)
-        return site
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
-
 
 @pytest.fixture
 def opened_sites(opened):

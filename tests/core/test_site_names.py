@@ -7,7 +7,7 @@ from desktop.core.importer import import_paths
 from desktop.core.library import Library
 from desktop.core.navigation import navigation, site_label
 from tests.conftest import post, write_json
-from tests.core.test_sync_library import serve, sync  # noqa: F401 - the fixture is used by name
+from tests.core.test_sync_library import sync
 
 
 def test_site_label_names_the_site_and_its_host():
@@ -18,7 +18,7 @@ def test_site_label_names_the_site_and_its_host():
     assert site_label("local:/home/me/downloads", "Ignored") == "downloads (files)"
 
 
-def test_a_synced_site_is_named_in_the_sidebar_and_in_stats(serve, tmp_path):  # noqa: F811
+def test_a_synced_site_is_named_in_the_sidebar_and_in_stats(serve, tmp_path):
     site = serve(5, pages=1)
     with Library.open(tmp_path / "lib") as library:
         assert sync(library, site.url).ok

@@ -490,10 +490,14 @@ def attach_state(conn: sqlite3.Connection, path: Path | None) -> None:
 
 def _check_state(path: Path) -> None:
     try:
-        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                                isolation_level=None)
         try:
+            # One read transaction: another process creating the file at this moment is seen before or after.
+            probe.execute("BEGIN")
             app_id = probe.execute("PRAGMA application_id").fetchone()[0]
             tables = probe.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+            probe.execute("COMMIT")
         finally:
             probe.close()
     except sqlite3.DatabaseError as error:

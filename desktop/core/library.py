@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from desktop.core.filecheck import check_file, is_read_only, read_only_connection
 from desktop.core.matching import Matching
 from desktop.core.queries import ORDERS, PostFilter, PostRow, TermInfo, fts_query
 from desktop.core.saved_searches import SavedSearches
@@ -25,11 +26,8 @@ from desktop.core.schema import (
     STATE_FILE_NAME,
     LibraryError,
     attach_state,
-    check_file,
     connect,
-    is_read_only,
     migrate,
-    read_only_connection,
     sqlite_reason,
     use_wal,
 )

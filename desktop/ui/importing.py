@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop.core.importer import Progress, Summary, import_paths
 from desktop.core.library import Library
-from desktop.ui.jobs import GeneratorJob
+from desktop.ui.jobs import WriterQueue
 from desktop.ui.settings import Settings
 
 
@@ -21,68 +21,27 @@ def _import(library_path: Path, paths: list[Path], cancel: threading.Event) -> I
         yield from import_paths(library, paths, cancel)
 
 
-class ImportQueue(QObject):
+class ImportQueue(WriterQueue):
     """Runs imports one at a time off the GUI thread; paths dropped during an import wait their turn."""
 
     progress = Signal(object)  # Progress
-    file_done = Signal()
-    finished = Signal(object)  # Summary
-    failed = Signal(str)
-    busy_changed = Signal(bool)
+    file_done = Signal()  # another file has been committed
 
     def __init__(self, library_path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._library_path = library_path
-        self._waiting: list[list[Path]] = []
-        self._job: GeneratorJob | None = None
         self._files_done = 0
-        self._held = False
-
-    @property
-    def busy(self) -> bool:
-        """Whether an import is running."""
-        return self._job is not None
-
-    @property
-    def waiting(self) -> int:
-        """Batches queued behind the running one."""
-        return len(self._waiting)
 
     def add(self, paths: list[Path]) -> None:
         """Import ``paths`` now, or after the imports already asked for."""
         if paths:
-            self._waiting.append(paths)
-            if self._job is None and not self._held:
-                self._start_next()
+            self._enqueue(paths)
 
-    def cancel(self) -> None:
-        """Stop the running import between files and forget the queued ones."""
-        self._waiting.clear()
-        if self._job is not None:
-            self._job.cancel()
-
-    def wait(self) -> None:
-        """Block until the running import ends (shutdown and tests)."""
-        if self._job is not None:
-            self._job.wait()
-
-    def set_held(self, held: bool) -> None:
-        """Hold queued imports while another writer (a site's sync) works on the library; one writer at a time."""
-        self._held = held
-        if not held and self._job is None and self._waiting:
-            self._start_next()
-
-    def _start_next(self) -> None:
-        paths = self._waiting.pop(0)
+    def work(self, request: list[Path]) -> Callable[[threading.Event], Iterator[Progress | Summary]]:
+        """The import of ``request``'s paths."""
         library_path = self._library_path
-        job = GeneratorJob(lambda cancel: _import(library_path, paths, cancel), self)
-        job.progress.connect(self.on_job_progress)
-        job.finished.connect(self.on_job_finished)
-        job.failed.connect(self.on_job_failed)
-        self._job = job
         self._files_done = 0
-        self.busy_changed.emit(True)
-        job.start()
+        return lambda cancel: _import(library_path, request, cancel)
 
     def on_job_progress(self, event: Progress | Summary) -> None:
         """Relay progress; say when another file has been committed."""
@@ -91,27 +50,6 @@ class ImportQueue(QObject):
             if event.files_done > self._files_done:
                 self._files_done = event.files_done
                 self.file_done.emit()
-
-    def on_job_finished(self, summary: Summary) -> None:
-        """The import ended: report it and start the next one, if any."""
-        self._end_job()
-        self.finished.emit(summary)
-
-    def on_job_failed(self, details: str) -> None:
-        """The import broke (a bug, not a bad file: those are in the summary)."""
-        self._end_job()
-        self.failed.emit(details)
-
-    def _end_job(self) -> None:
-        if self._job is not None:
-            self._job.wait()
-            self._job.deleteLater()
-        self._job = None
-        if self._waiting:
-            self._start_next()
-        else:
-            self.busy_changed.emit(False)
-
 
 
 def choose_files(parent: QWidget, settings: Settings) -> list[Path]:

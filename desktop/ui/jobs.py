@@ -52,3 +52,89 @@ class GeneratorJob(QObject):
             self.failed.emit(traceback.format_exc())
             return
         self.finished.emit(last)
+
+
+class WriterQueue(QObject):
+    """The library's one writer: jobs run one request at a time off the GUI thread, later requests wait.
+
+    Imports and syncs are such queues; each makes the job for a request (``work``) and relays its progress
+    (``on_job_progress``). While another writer runs, ``set_held(True)`` keeps queued requests waiting.
+    """
+
+    finished = Signal(object)  # the job's last value: its summary
+    failed = Signal(str)  # a bug's traceback (bad input is in the summary)
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._waiting: list[Any] = []
+        self._job: GeneratorJob | None = None
+        self._held = False
+
+    @property
+    def busy(self) -> bool:
+        """Whether a job is running."""
+        return self._job is not None
+
+    @property
+    def waiting(self) -> int:
+        """Requests queued behind the running one."""
+        return len(self._waiting)
+
+    def cancel(self) -> None:
+        """Stop the running job at its next step (what it committed stays) and forget the queued requests."""
+        self._waiting.clear()
+        if self._job is not None:
+            self._job.cancel()
+
+    def wait(self) -> None:
+        """Block until the running job ends (shutdown and tests)."""
+        if self._job is not None:
+            self._job.wait()
+
+    def set_held(self, held: bool) -> None:
+        """Hold queued requests while another writer works on the library; one writer at a time."""
+        self._held = held
+        if not held and self._job is None and self._waiting:
+            self._start_next()
+
+    def _enqueue(self, request: Any) -> None:
+        self._waiting.append(request)
+        if self._job is None and not self._held:
+            self._start_next()
+
+    def work(self, request: Any) -> Callable[[threading.Event], Iterator[Any]]:
+        """The generator factory that carries out ``request`` on the job's thread."""
+        raise NotImplementedError
+
+    def on_job_progress(self, event: Any) -> None:
+        """A value the running job yielded."""
+
+    def _start_next(self) -> None:
+        job = GeneratorJob(self.work(self._waiting.pop(0)), self)
+        job.progress.connect(self.on_job_progress)
+        job.finished.connect(self.on_job_finished)
+        job.failed.connect(self.on_job_failed)
+        self._job = job
+        self.busy_changed.emit(True)
+        job.start()
+
+    def on_job_finished(self, summary: Any) -> None:
+        """The job ended: report it and start the next request, if any."""
+        self._end_job()
+        self.finished.emit(summary)
+
+    def on_job_failed(self, details: str) -> None:
+        """The job broke (a bug, not bad input)."""
+        self._end_job()
+        self.failed.emit(details)
+
+    def _end_job(self) -> None:
+        if self._job is not None:
+            self._job.wait()
+            self._job.deleteLater()
+        self._job = None
+        if self._waiting and not self._held:
+            self._start_next()
+        else:
+            self.busy_changed.emit(False)

@@ -19,7 +19,7 @@ from desktop.core.formats.site import Phase, SyncProgress
 from desktop.core.formats.site_http import SiteClient
 from desktop.core.library import Library, LibraryError
 from desktop.core.syncing import SiteError, SyncReport, sync_into
-from desktop.ui.jobs import GeneratorJob
+from desktop.ui.jobs import WriterQueue
 
 STORED_EVERY_S = 1.5  # the list is refreshed at most this often while pages land
 
@@ -105,36 +105,23 @@ def _sync_one(library: Library, address: str, cancel: threading.Event,
     return SiteOutcome(address, host, report)
 
 
-class SyncQueue(QObject):
-    """Runs syncs one batch at a time off the GUI thread; addresses asked for meanwhile wait their turn."""
+class SyncQueue(WriterQueue):
+    """Runs syncs one batch at a time off the GUI thread; addresses asked for meanwhile wait their turn.
+
+    Cancel stops the running sync between pages: what it stored stays, and the next sync resumes.
+    """
 
     progress = Signal(object)  # SiteStep
     stored = Signal()  # pages have landed in the library since the last time
     site_done = Signal(object)  # SiteOutcome
-    finished = Signal(object)  # SyncBatch
-    failed = Signal(str)  # a bug's traceback (sites that cannot be used are outcomes, not failures)
-    busy_changed = Signal(bool)
 
     def __init__(self, library_path: Path, parent: QObject | None = None,
                  make_client: ClientFactory = interruptible_client) -> None:
         super().__init__(parent)
         self._library_path = library_path
         self._make_client = make_client
-        self._waiting: list[list[str] | None] = []
-        self._job: GeneratorJob | None = None
         self._items = 0
         self._last_stored = 0.0
-        self._held = False
-
-    @property
-    def busy(self) -> bool:
-        """Whether a sync is running."""
-        return self._job is not None
-
-    @property
-    def waiting(self) -> int:
-        """Batches queued behind the running one."""
-        return len(self._waiting)
 
     def add(self, addresses: list[str] | None) -> bool:
         """Sync ``addresses`` (None: every added site) now or after the syncs already asked for.
@@ -145,40 +132,15 @@ class SyncQueue(QObject):
             return False
         if addresses in self._waiting:
             return False
-        self._waiting.append(addresses)
-        if self._job is None and not self._held:
-            self._start_next()
+        self._enqueue(addresses)
         return True
 
-    def cancel(self) -> None:
-        """Stop the running sync between pages (what it stored stays; the next sync resumes) and drop the queue."""
-        self._waiting.clear()
-        if self._job is not None:
-            self._job.cancel()
-
-    def wait(self) -> None:
-        """Block until the running sync ends (shutdown and tests)."""
-        if self._job is not None:
-            self._job.wait()
-
-    def set_held(self, held: bool) -> None:
-        """Hold queued syncs while another writer (an import) works on the library; one writer at a time."""
-        self._held = held
-        if not held and self._job is None and self._waiting:
-            self._start_next()
-
-    def _start_next(self) -> None:
-        addresses = self._waiting.pop(0)
+    def work(self, request: list[str] | None) -> Callable[[threading.Event], Iterator[SyncEvent]]:
+        """The syncs of ``request``'s addresses (None: every added site)."""
         library_path, make_client = self._library_path, self._make_client
-        job = GeneratorJob(lambda cancel: run_syncs(library_path, addresses, cancel, make_client), self)
-        job.progress.connect(self.on_job_progress)
-        job.finished.connect(self.on_job_finished)
-        job.failed.connect(self.on_job_failed)
-        self._job = job
         self._items = 0
         self._last_stored = time.monotonic()
-        self.busy_changed.emit(True)
-        job.start()
+        return lambda cancel: run_syncs(library_path, request, cancel, make_client)
 
     def on_job_progress(self, event: SyncEvent) -> None:
         """Relay progress; say now and then that more posts have landed."""
@@ -193,23 +155,3 @@ class SyncQueue(QObject):
         elif isinstance(event, SiteOutcome):
             self._items = 0
             self.site_done.emit(event)
-
-    def on_job_finished(self, batch: SyncBatch) -> None:
-        """The batch ended: report it and start the next one, if any."""
-        self._end_job()
-        self.finished.emit(batch)
-
-    def on_job_failed(self, details: str) -> None:
-        """The sync broke (a bug: a site that cannot be used is an outcome)."""
-        self._end_job()
-        self.failed.emit(details)
-
-    def _end_job(self) -> None:
-        if self._job is not None:
-            self._job.wait()
-            self._job.deleteLater()
-        self._job = None
-        if self._waiting and not self._held:
-            self._start_next()
-        else:
-            self.busy_changed.emit(False)

@@ -15,11 +15,12 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from desktop import __version__
+from desktop.cli_args import date_arg
 from desktop.cli_export import add_export_parser, export_command
 from desktop.cli_sync import add_sync_parser, prepare, sync_command
 from desktop.core.importer import Progress, Summary, import_paths
@@ -63,8 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--site", metavar="HOST", help="posts from this site, e.g. www.example.com; \"\" for the "
                      "sources that name no site")
     lst.add_argument("--type", metavar="TYPE", help="post, page, or a custom post type")
-    lst.add_argument("--since", metavar="DATE", type=_date, help="on or after this UTC date (YYYY-MM-DD)")
-    lst.add_argument("--until", metavar="DATE", type=_date, help="on or before this UTC date (YYYY-MM-DD)")
+    lst.add_argument("--since", metavar="DATE", type=date_arg, help="on or after this UTC date (YYYY-MM-DD)")
+    lst.add_argument("--until", metavar="DATE", type=date_arg, help="on or before this UTC date (YYYY-MM-DD)")
     lst.add_argument("--limit", metavar="N", type=_positive, default=50, help="at most N posts (default 50)")
     lst.add_argument("--json", action="store_true", help="a JSON array of post objects")
 
@@ -85,14 +86,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_parser(commands, common)
     add_sync_parser(commands, common)
     return parser
-
-
-def _date(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _positive(text: str) -> int:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
+from desktop.cli_args import date_arg
 from desktop.core.export import SUFFIXES, ExportProgress, ExportResult, ImagePolicy, export, selected_entries
 from desktop.core.export.runner import Writer, run_export
 from desktop.core.export.titles import export_title
@@ -20,14 +21,6 @@ from desktop.core.library import Library, PostFilter
 from desktop.paths import cache_dir, settings_file
 
 FORMAT_CHOICES = ("md", "html", "epub", "pdf", "json")
-
-
-def _date(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def add_export_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -48,8 +41,8 @@ def add_export_parser(commands: argparse._SubParsersAction, common: argparse.Arg
     exp.add_argument("--tag", metavar="NAME|SLUG", help="posts with this tag")
     exp.add_argument("--site", metavar="HOST", help="posts from this site")
     exp.add_argument("--type", metavar="TYPE", help="post, page, or a custom post type")
-    exp.add_argument("--since", metavar="DATE", type=_date, help="on or after this UTC date (YYYY-MM-DD)")
-    exp.add_argument("--until", metavar="DATE", type=_date, help="on or before this UTC date (YYYY-MM-DD)")
+    exp.add_argument("--since", metavar="DATE", type=date_arg, help="on or after this UTC date (YYYY-MM-DD)")
+    exp.add_argument("--until", metavar="DATE", type=date_arg, help="on or before this UTC date (YYYY-MM-DD)")
     exp.add_argument("--no-images", action="store_true", help="leave every image out (its alt text stays)")
 
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop import cli
 from desktop.core.importer import import_paths
 from desktop.core.library import Library
 from desktop.core.reading import read_post
 from desktop.core.render import status_label
+from tests.core.test_cli import run
 
 HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
@@ -90,39 +90,19 @@ def test_a_post_gone_from_its_site_says_so(library):
 
 def test_cli_list_and_show(tmp_path, export):
     lib = str(tmp_path / "cli-lib")
-    assert _run("--library", lib, "import", str(export))[0] == 0
-    out = _run("--library", lib, "list")[1]
+    assert run("--library", lib, "import", str(export))[0] == 0
+    out = run("--library", lib, "list")[1]
     titles = {line.strip().split("  ")[2] for line in out.splitlines()}
     assert titles == {"Post publish", "[Draft] Post draft", "[Private] Post private",
                           "[Pending review] Post pending", "[Scheduled] Post future", "[Archived] Post archived"}
-    objects = json.loads(_run("--library", lib, "list", "--json")[1])
+    objects = json.loads(run("--library", lib, "list", "--json")[1])
     assert {o["status"] for o in objects} == set(STATUSES.values())
     assert [o["sticky"] for o in objects if o["status"] == "publish"] == [True]
     draft = next(o["id"] for o in objects if o["status"] == "draft")
-    text = _run("--library", lib, "show", str(draft), "--text")[1]
+    text = run("--library", lib, "show", str(draft), "--text")[1]
     # The draft has no GMT date: its local time is converted with the offset the other posts gave.
     byline = "Draft · By owner · 2024-05-02 08:00:00 UTC · https://owner.example/?p=2"
     assert text.splitlines()[:3] == ["Post draft", "==========", byline]
-
-
-def _run(*args):
-    out, err = _Capture(), _Capture()
-    code = cli.run(list(args), out, err)
-    return code, out.text, err.text
-
-
-class _Capture:
-    def __init__(self):
-        self.text = ""
-
-    def write(self, text):
-        self.text += text
-
-    def isatty(self):
-        return False
-
-    def flush(self):
-        pass
 
 
 def _attachment(wp_id: int, parent: int, status: str = "inherit") -> str:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.export import ExportProgress, ExportResult, make_writer, run_export, selected_entries
 from desktop.core.export.runner import RecordWriter, Writer
-from desktop.core.export.titles import DEFAULT_TITLE, export_title
+from desktop.core.export.titles import DEFAULT_TITLE, ExportSource, export_sources
 from desktop.core.library import Library, LibraryError, PostFilter
 from desktop.ui.export_images import image_policy
 from desktop.ui.export_pdf import PdfWriter
@@ -80,6 +80,15 @@ def run_request(library_path: Path, request: Request, settings_path: Path | None
         yield from run_export(library, entries, writer, request.output, images=images, cancel=cancel)
 
 
+def _read_sources(library_path: Path, selected_ids: Sequence[int], current: PostFilter) -> list[ExportSource] | None:
+    """What the dialog offers, read with a connection of its own (on the job's thread)."""
+    try:
+        with Library.open(library_path, create=False) as library:
+            return export_sources(library, selected_ids, current)
+    except LibraryError:
+        return None
+
+
 def show_export_dialog(parent: QWidget, library_path: Path, selected_ids: Sequence[int], current: PostFilter,
                        settings_path: Path | None, cache_folder: Path | None) -> ExportDialog:
     """Open File ▸ Export… over ``parent`` (window-modal); the dialog deletes itself when closed."""
@@ -109,13 +118,11 @@ class ExportDialog(QDialog):
         self.outcome: ExportResult | None = None
 
         self.what = QComboBox()
-        self._sources: list[tuple[tuple[int, ...], PostFilter | None]] = []
-        self._titles: list[str] = []  # the title each source suggests
-        self._library_titles(selected_ids, current)
+        self._sources: list[ExportSource] = []
         self.format = QComboBox()
         for choice in FORMATS:
             self.format.addItem(choice.label)
-        self.title = QLineEdit(self._titles[0] if self._titles else DEFAULT_TITLE)
+        self.title = QLineEdit(DEFAULT_TITLE)
         self.destination = QLineEdit()
         choose = QPushButton("Choose…")
         choose.clicked.connect(self.on_choose_clicked)
@@ -144,37 +151,41 @@ class ExportDialog(QDialog):
         self.format.currentIndexChanged.connect(self.on_format_changed)
         self.what.currentIndexChanged.connect(self.on_source_changed)
         self._suggested = self.title.text()
+        self._show_sources(export_sources(None, selected_ids, current))
         self.on_format_changed()
         self.resize(520, self.sizeHint().height())
+        # The saved searches and the titles need queries: read on a thread of their own, never the GUI's.
+        self.sources_ready = False
+        path = library_path
+        self._sources_job: GeneratorJob | None = GeneratorJob(
+            lambda cancel: iter([_read_sources(path, selected_ids, current)]), self)
+        self._sources_job.finished.connect(self.on_sources_read)
+        self._sources_job.failed.connect(lambda _: self.on_sources_read(None))
+        self._sources_job.start()
 
-    def _add_source(self, label: str, ids: tuple[int, ...], flt: PostFilter | None, title: str) -> None:
-        self.what.addItem(label)
-        self._sources.append((ids, flt))
-        self._titles.append(title)
+    def _show_sources(self, sources: list[ExportSource]) -> None:
+        """Offer ``sources``; the title follows the first unless the user typed one."""
+        self._sources = sources
+        self.what.blockSignals(True)
+        self.what.clear()
+        self.what.addItems([source.label for source in sources])
+        self.what.setCurrentIndex(0)
+        self.what.blockSignals(False)
+        self.on_source_changed()
 
-    def _library_titles(self, selected_ids: Sequence[int], current: PostFilter) -> None:
-        """The sources to export (the saved searches read once, on opening) and the title each suggests."""
-        try:
-            with Library.open(self._library_path, create=False) as library:
-                if selected_ids:
-                    count = len(selected_ids)
-                    self._add_source(f"The selected post{'s' if count > 1 else ''} ({count})",
-                                     tuple(selected_ids), None, export_title(library, ids=selected_ids))
-                self._add_source("The current list", (), current, export_title(library, current))
-                for search in library.saved_searches():
-                    self._add_source(f"Saved search: {search.name}", (), search.post_filter,
-                                     export_title(library, search.post_filter, saved_search=search.name))
-        except LibraryError:  # the export itself will say what is wrong with the library
-            if not self._sources:
-                if selected_ids:
-                    self._add_source(f"The selected posts ({len(selected_ids)})", tuple(selected_ids), None,
-                                     DEFAULT_TITLE)
-                self._add_source("The current list", (), current, DEFAULT_TITLE)
+    def on_sources_read(self, sources: list[ExportSource] | None) -> None:
+        """The library's sources arrived (None: it could not be read; the export itself will say why)."""
+        if self._sources_job is not None:
+            self._sources_job.wait()
+            self._sources_job = None
+        if sources and self.job is None:
+            self._show_sources(sources)
+        self.sources_ready = True
 
     def on_source_changed(self) -> None:
         """Another choice of what to export: its title, unless the user typed one."""
-        if self.title.text().strip() in (self._suggested, ""):
-            self._suggested = self._titles[self.what.currentIndex()]
+        if self.title.text().strip() in (self._suggested, "") and self._sources:
+            self._suggested = self._sources[self.what.currentIndex()].title
             self.title.setText(self._suggested)
 
     @property
@@ -211,9 +222,9 @@ class ExportDialog(QDialog):
         if not text:
             self.status.setText("Choose where to save the export.")
             return
-        ids, flt = self._sources[self.what.currentIndex()]
-        title = self.title.text().strip() or self._titles[self.what.currentIndex()]
-        request = Request(ids, flt, self.choice, Path(text).expanduser(), title)
+        source = self._sources[self.what.currentIndex()]
+        title = self.title.text().strip() or source.title
+        request = Request(source.ids, source.flt, self.choice, Path(text).expanduser(), title)
         args = (self._library_path, request, self._settings_path, self._cache_folder)
         self.job = GeneratorJob(lambda cancel: run_request(*args, cancel), self)
         self.job.progress.connect(self.on_job_progress)
@@ -265,6 +276,8 @@ class ExportDialog(QDialog):
 
     def reject(self) -> None:
         """Cancel a running export (it removes what it wrote) before closing."""
+        if self._sources_job is not None:
+            self._sources_job.wait()
         if self.job is not None:
             self.job.cancel()
             self.job.wait()

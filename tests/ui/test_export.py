@@ -111,6 +111,7 @@ def _dialog(qtbot, library: Path, ids=(1,)) -> ExportDialog:
     dialog = ExportDialog(library, list(ids), PostFilter(), settings_path=None, cache_folder=None)
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.waitUntil(lambda: dialog.sources_ready)  # read off the GUI thread
     return dialog
 
 

@@ -13,6 +13,7 @@ def test_the_title_follows_what_is_exported_until_the_user_types_one(qtbot, tmp_
     dialog = ExportDialog(library, [], PostFilter(term_ids=(harbours.id,)), settings_path=None, cache_folder=None)
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.waitUntil(lambda: dialog.sources_ready)  # read off the GUI thread
     assert dialog.title.text() == "Harbours"
     dialog.what.setCurrentIndex(1)
     assert dialog.title.text() == "Harbour reading"
@@ -31,6 +32,7 @@ def test_a_title_the_user_typed_wins(qtbot, tmp_path):
     library = _library(tmp_path)
     dialog = ExportDialog(library, [], PostFilter(search="tide tables"), settings_path=None, cache_folder=None)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.sources_ready)  # read off the GUI thread
     assert dialog.title.text() == "Search: tide tables"
     dialog.title.setText("For the boat")
     dialog.format.setCurrentIndex([c.label for c in FORMATS].index("HTML, one file"))

@@ -8,6 +8,7 @@ Only with nothing to name it after is it ``Articles``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from desktop.core.dates import local_month, local_month_start, next_month
@@ -16,6 +17,34 @@ from desktop.core.navigation import MONTHS, site_label
 
 DEFAULT_TITLE = "Articles"
 _KINDS = {"category": "Category", "post_tag": "Tag"}
+
+
+@dataclass(frozen=True)
+class ExportSource:
+    """Something File ▸ Export… offers to export: the posts of ``ids``, or those of ``flt``, and its title."""
+
+    label: str
+    ids: tuple[int, ...]
+    flt: PostFilter | None
+    title: str
+
+
+def export_sources(library: Library | None, selected_ids: Sequence[int], current: PostFilter) -> list[ExportSource]:
+    """The selected posts (if any), the current list and each saved search; without a library, the first two."""
+    sources: list[ExportSource] = []
+    if selected_ids:
+        count = len(selected_ids)
+        title = export_title(library, ids=selected_ids) if library is not None else DEFAULT_TITLE
+        sources.append(ExportSource(f"The selected post{'s' if count > 1 else ''} ({count})", tuple(selected_ids),
+                                    None, title))
+    sources.append(ExportSource("The current list", (), current,
+                                export_title(library, current) if library is not None else DEFAULT_TITLE))
+    if library is None:
+        return sources
+    for search in library.saved_searches():
+        sources.append(ExportSource(f"Saved search: {search.name}", (), search.post_filter,
+                                    export_title(library, search.post_filter, saved_search=search.name)))
+    return sources
 
 
 def export_title(library: Library, flt: PostFilter | None = None, ids: Sequence[int] = (),
